@@ -1,0 +1,32 @@
+//! Listing 2.18 — Two CPU-bound tasks run one after the other.
+//!
+//! On the current-thread runtime (asyncio's model) a task that never
+//! awaits holds the only thread until it returns, so the second count starts
+//! when the first ends: main takes the sum. Rust's reason is not a GIL —
+//! there is none — but that one thread is all this runtime has. Try
+//! `--runtime multi-thread`: the two tasks then run in parallel on two
+//! worker threads. `--timeline` draws two busy bars end to end; `--debug`
+//! flags each long poll. `--count N` changes how far each task counts.
+
+use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::{Ctx, async_timed};
+
+#[async_timed]
+async fn cpu_bound_work(count: u64) -> u64 {
+    // No .await anywhere: once polled, this runs to the end.
+    count_to(count)
+}
+
+#[async_timed]
+async fn main(count: u64) -> anyhow::Result<()> {
+    let task_one = tokio::spawn(cpu_bound_work(count));
+    let task_two = tokio::spawn(cpu_bound_work(count));
+
+    task_one.await?;
+    task_two.await?;
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    main(ctx.count_or(BOOK_COUNT)).await
+}

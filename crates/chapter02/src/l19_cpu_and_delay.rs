@@ -1,0 +1,32 @@
+//! Listing 2.19 — CPU-bound tasks hold up a delay task.
+//!
+//! The delay task is spawned third, so on one thread it cannot even start
+//! its 4-second sleep until both counts are done: main takes both counts
+//! plus 4 s. With `--runtime multi-thread` the counts run in parallel on the
+//! worker threads and the delay starts as soon as a worker is free (at once
+//! with `--workers 3`): main takes far less. Rust has no GIL, so more threads
+//! really do mean more CPU; asyncio would need a process pool (chapter 6).
+
+use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::{Ctx, async_timed, delay};
+
+#[async_timed]
+async fn cpu_bound_work(count: u64) -> u64 {
+    count_to(count)
+}
+
+#[async_timed]
+async fn main(count: u64) -> anyhow::Result<()> {
+    let task_one = tokio::spawn(cpu_bound_work(count));
+    let task_two = tokio::spawn(cpu_bound_work(count));
+    let delay_task = tokio::spawn(delay(4));
+
+    task_one.await?;
+    task_two.await?;
+    delay_task.await?;
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    main(ctx.count_or(BOOK_COUNT)).await
+}

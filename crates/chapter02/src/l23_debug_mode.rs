@@ -1,0 +1,23 @@
+//! Listing 2.23 — Debug mode flags a task that held the thread.
+//!
+//! `shared_util::debug::enable()` is `asyncio.run(main(), debug=True)`:
+//! from now on, any timed or watched future whose single poll takes longer
+//! than 100 ms is reported on stderr with its name and time. A Tokio task
+//! holds the thread for exactly one poll, so "slow poll" is Tokio's "slow
+//! callback". The runner's `--debug` flag turns the same mode on for any
+//! listing; in production, tokio-console shows this and more.
+
+use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::{Ctx, async_timed, debug};
+
+#[async_timed]
+async fn cpu_bound_work(count: u64) -> u64 {
+    count_to(count)
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    debug::enable();
+    let task_one = tokio::spawn(cpu_bound_work(ctx.count_or(BOOK_COUNT)));
+    task_one.await?;
+    Ok(())
+}

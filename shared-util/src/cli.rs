@@ -1,0 +1,909 @@
+//! The chapter runner: what `cargo run -p chapterNN -- ...` does.
+//!
+//! A chapter crate registers its listings in a [`Chapter`] (one
+//! [`listing!`](crate::listing) line each) and its `main.rs` hands it to
+//! [`main`]. The runner then offers:
+//!
+//! - `list [--json]` — the chapter's listings;
+//! - `<id>` — run one listing (`2.9`, `9` and `2_9` all work), `--source`
+//!   to show its code first;
+//! - `all` — every listing in order, servers in demo mode;
+//! - `walk [id]` — the classroom mode: show a listing's source, run it on
+//!   Enter, move on (`--no-pause` for scripts);
+//! - runtime flags: `--runtime current-thread|multi-thread`, `--workers N`,
+//!   `--virtual-time` (a paused clock, for listings that only wait on
+//!   timers), `--timeline`, `--timeline-svg FILE`, `--debug`,
+//!   `--slow-poll-ms N`;
+//! - listing options carried in [`Ctx`]: `--url`, `--demo`, `--count`,
+//!   `--port`, `--requests`, `--latency-ms`.
+//!
+//! Exit codes: 0 on success, 1 when a listing fails (the error chain is
+//! printed), 2 for a usage error such as an unknown id.
+//!
+//! Each listing runs on a fresh runtime built here, current-thread unless
+//! the listing declares otherwise: asyncio is a single-threaded event loop,
+//! and the book's stories (a CPU-bound task blocks everything) depend on it.
+
+use std::future::Future;
+use std::io::{BufRead as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
+
+use crate::demo_server::{DemoConfig, DemoServer};
+use crate::{debug, source, timeline};
+
+/// A boxed future that need not be `Send`: listings run under `block_on`.
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// The entry point of an async listing, boxed by [`listing!`](crate::listing).
+pub type AsyncEntry = for<'a> fn(&'a Ctx) -> LocalBoxFuture<'a, anyhow::Result<()>>;
+
+/// The entry point of a listing that manages threads, processes or its own
+/// runtime.
+pub type SyncEntry = fn(&Ctx) -> anyhow::Result<()>;
+
+/// How a listing is entered.
+#[derive(Clone, Copy)]
+pub enum Entry {
+    /// `pub async fn run(ctx: &Ctx) -> anyhow::Result<()>`, run on a runtime
+    /// the runner builds.
+    Async(AsyncEntry),
+    /// `pub fn run(ctx: &Ctx) -> anyhow::Result<()>`, run on the main thread.
+    Sync(SyncEntry),
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entry::Async(_) => "Async",
+            Entry::Sync(_) => "Sync",
+        })
+    }
+}
+
+/// Which Tokio runtime a listing runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Flavor {
+    /// One thread, like asyncio's event loop.
+    CurrentThread,
+    /// A pool of worker threads (`--workers N`, default: one per core).
+    MultiThread,
+}
+
+impl Flavor {
+    /// The flag spelling: `current-thread` or `multi-thread`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::CurrentThread => "current-thread",
+            Flavor::MultiThread => "multi-thread",
+        }
+    }
+}
+
+/// What kind of program a listing is, for `list` and `all`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Runs and ends by itself.
+    Plain,
+    /// Serves until Ctrl-C; `--demo` (and `all`) drive it with a scripted
+    /// client and stop it.
+    Server,
+    /// Needs a person at the keyboard; `all` skips it.
+    Interactive,
+}
+
+/// One listing of the book, as registered in a chapter's `lib.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    /// The book's number, `2.9`; letters for unnumbered material, `2.15a`.
+    pub id: &'static str,
+    /// One line saying what it shows.
+    pub title: &'static str,
+    /// The module (and file) name, `l09_multiple_tasks`.
+    pub module: &'static str,
+    /// The file's text, embedded so `walk` shows the code that runs.
+    pub source: &'static str,
+    /// How to run it.
+    pub entry: Entry,
+    /// The runtime it runs on unless `--runtime` says otherwise.
+    pub flavor: Flavor,
+    /// Whether it only waits on timers, so a paused clock can run it.
+    pub timers_only: bool,
+    /// Plain, server or interactive.
+    pub kind: Kind,
+}
+
+impl Listing {
+    /// A listing with the defaults: current-thread, real clock, plain.
+    /// Use [`listing!`](crate::listing) rather than calling this.
+    pub const fn new(
+        id: &'static str,
+        title: &'static str,
+        module: &'static str,
+        source: &'static str,
+        entry: Entry,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            module,
+            source,
+            entry,
+            flavor: Flavor::CurrentThread,
+            timers_only: false,
+            kind: Kind::Plain,
+        }
+    }
+
+    /// Marks a listing that waits only on timers: `--virtual-time` may run
+    /// it on a paused clock.
+    pub const fn timers(mut self) -> Self {
+        self.timers_only = true;
+        self
+    }
+
+    /// Runs on the multi-thread runtime by default.
+    pub const fn multi_thread(mut self) -> Self {
+        self.flavor = Flavor::MultiThread;
+        self
+    }
+
+    /// Marks a server (runs until Ctrl-C unless `--demo`).
+    pub const fn server(mut self) -> Self {
+        self.kind = Kind::Server;
+        self
+    }
+
+    /// Marks a listing that needs a person at the keyboard.
+    pub const fn interactive(mut self) -> Self {
+        self.kind = Kind::Interactive;
+        self
+    }
+}
+
+/// Registers a listing module in a chapter's table.
+///
+/// `listing!("2.9", l09_multiple_tasks, "Three tasks ...")` for a module with
+/// `pub async fn run(ctx: &Ctx) -> anyhow::Result<()>`;
+/// `listing!(sync "2.21", l21_manual_runtime, "...")` for one with a plain
+/// `pub fn run`. Chain `.timers()`, `.multi_thread()`, `.server()` or
+/// `.interactive()` to declare more. The module's file is embedded with
+/// `include_str!` for `walk` and `--source`.
+#[macro_export]
+macro_rules! listing {
+    ($id:literal, $module:ident, $title:literal) => {
+        $crate::cli::Listing::new(
+            $id,
+            $title,
+            ::std::stringify!($module),
+            ::std::include_str!(::std::concat!(::std::stringify!($module), ".rs")),
+            $crate::cli::Entry::Async({
+                fn entry(
+                    ctx: &$crate::cli::Ctx,
+                ) -> $crate::cli::LocalBoxFuture<'_, $crate::anyhow::Result<()>> {
+                    ::std::boxed::Box::pin($module::run(ctx))
+                }
+                entry
+            }),
+        )
+    };
+    (sync $id:literal, $module:ident, $title:literal) => {
+        $crate::cli::Listing::new(
+            $id,
+            $title,
+            ::std::stringify!($module),
+            ::std::include_str!(::std::concat!(::std::stringify!($module), ".rs")),
+            $crate::cli::Entry::Sync($module::run),
+        )
+    };
+}
+
+/// A chapter: its number, its title, its listings in book order.
+#[derive(Debug)]
+pub struct Chapter {
+    /// The book's chapter number.
+    pub number: u32,
+    /// The book's chapter title.
+    pub title: &'static str,
+    /// Every listing, in the book's order.
+    pub listings: &'static [Listing],
+}
+
+impl Chapter {
+    /// The crate name, `chapter02`.
+    pub fn crate_name(&self) -> String {
+        format!("chapter{:02}", self.number)
+    }
+
+    /// Finds a listing by any accepted spelling of its id: `2.9`, `9`,
+    /// `2_9`, `2.09`, `listing 2.9`.
+    pub fn find(&self, input: &str) -> Option<&'static Listing> {
+        let wanted = canonical_id(input, self.number)?;
+        self.listings
+            .iter()
+            .find(|l| canonical_id(l.id, self.number).as_deref() == Some(wanted.as_str()))
+    }
+
+    /// The registered id closest to `input`, if one is close enough to be
+    /// a likely typo.
+    pub fn closest(&self, input: &str) -> Option<&'static str> {
+        let wanted = canonical_id(input, self.number).unwrap_or_else(|| input.to_owned());
+        self.listings
+            .iter()
+            .map(|l| (edit_distance(&wanted, l.id), l.id))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, id)| id)
+    }
+}
+
+/// Normalises a listing id: `_` → `.`, no leading zeros, chapter prefixed.
+fn canonical_id(input: &str, chapter: u32) -> Option<String> {
+    let lower = input.trim().to_lowercase().replace('_', ".");
+    let s = lower.strip_prefix("listing").unwrap_or(&lower).trim();
+    let (major, minor) = match s.split_once('.') {
+        Some((major, minor)) => (major.parse::<u32>().ok()?, minor),
+        None => (chapter, s),
+    };
+    let digits: String = minor.chars().take_while(char::is_ascii_digit).collect();
+    let suffix = &minor[digits.len()..];
+    if digits.is_empty() || !suffix.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    Some(format!("{major}.{}{suffix}", digits.parse::<u32>().ok()?))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// What a listing can read about the run: the options it was given and,
+/// on demand, the in-process demo server.
+#[derive(Debug)]
+pub struct Ctx {
+    /// `--url`: a real site to use instead of the in-process demo server.
+    pub url: Option<String>,
+    /// `--demo`: a server listing drives itself with a scripted client and
+    /// stops, instead of serving until Ctrl-C.
+    pub demo: bool,
+    /// `--count`: how far CPU-bound listings count (each has a default).
+    pub count: Option<u64>,
+    /// `--port`: where server listings listen (each has a default).
+    pub port: Option<u16>,
+    /// `--requests`: how many requests request-heavy listings send.
+    pub requests: Option<usize>,
+    /// `--latency-ms`: latency the in-process demo server adds to every
+    /// request.
+    pub latency: Duration,
+    /// Whether this run is on a paused (virtual) clock.
+    pub virtual_time: bool,
+    /// The runtime this listing runs on.
+    pub flavor: Flavor,
+    /// Worker threads of the multi-thread runtime, when set.
+    pub workers: Option<usize>,
+    /// Started on first use and shared by every listing of an `all` run.
+    server: OnceLock<DemoServer>,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Self {
+            url: None,
+            demo: false,
+            count: None,
+            port: None,
+            requests: None,
+            latency: Duration::ZERO,
+            virtual_time: false,
+            flavor: Flavor::CurrentThread,
+            workers: None,
+            server: OnceLock::new(),
+        }
+    }
+}
+
+impl Ctx {
+    /// `--count`, or the listing's `default`.
+    pub fn count_or(&self, default: u64) -> u64 {
+        self.count.unwrap_or(default)
+    }
+
+    /// `--requests`, or the listing's `default`.
+    pub fn requests_or(&self, default: usize) -> usize {
+        self.requests.unwrap_or(default)
+    }
+
+    /// `--port`, or the listing's `default`.
+    pub fn port_or(&self, default: u16) -> u16 {
+        self.port.unwrap_or(default)
+    }
+
+    /// The page to fetch: `--url` when given, otherwise the root of the
+    /// in-process demo server (started on first use).
+    pub fn url(&self) -> anyhow::Result<String> {
+        self.url_for("/")
+    }
+
+    /// `--url` when given (a real site is used as it is), otherwise `path`
+    /// on the in-process demo server, e.g. `ctx.url_for("/delay/250")`.
+    pub fn url_for(&self, path: &str) -> anyhow::Result<String> {
+        match &self.url {
+            Some(url) => Ok(url.clone()),
+            None => Ok(format!("{}{path}", self.demo_server()?.url())),
+        }
+    }
+
+    /// The in-process demo server, started on first use, even when `--url`
+    /// is given (for listings that need a server they can count on).
+    pub fn demo_server(&self) -> anyhow::Result<&DemoServer> {
+        if let Some(server) = self.server.get() {
+            return Ok(server);
+        }
+        let server = DemoServer::start_with(DemoConfig {
+            port: 0,
+            latency: self.latency,
+        })?;
+        let _ = self.server.set(server);
+        Ok(self.server.get().expect("set just above"))
+    }
+
+    /// The in-process demo server if requests go to it (no `--url`) and it
+    /// was started: the one whose counters describe this run.
+    pub fn local_server(&self) -> Option<&DemoServer> {
+        match self.url {
+            Some(_) => None,
+            None => self.server.get(),
+        }
+    }
+}
+
+/// Command-line options of every chapter binary.
+#[derive(Debug, Parser)]
+#[command(
+    after_help = "Examples:\n  list                      the chapter's listings\n  2.9 --timeline            run listing 2.9 and draw its timeline\n  all --virtual-time        every listing, timer-only ones on a paused clock\n  walk 2.9                  classroom mode from 2.9: source, Enter runs it"
+)]
+struct Cli {
+    /// `list`, `all`, `walk`, `compare`, or a listing id (`2.9`, `9`, `2_9`).
+    target: Option<String>,
+    /// With `walk`: the listing to start from.
+    from: Option<String>,
+    /// With `list`: print JSON for tools.
+    #[arg(long)]
+    json: bool,
+    /// Runtime flavour; default: the listing's own (usually current-thread).
+    #[arg(long, value_enum, value_name = "FLAVOR")]
+    runtime: Option<Flavor>,
+    /// Worker threads of the multi-thread runtime (implies multi-thread).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    workers: Option<u16>,
+    /// Run timer-only listings on a paused clock: sleeps end at once, printed
+    /// times stay exact.
+    #[arg(long)]
+    virtual_time: bool,
+    /// Draw a timeline of the timed spans after the listing.
+    #[arg(long)]
+    timeline: bool,
+    /// Write the timeline as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    timeline_svg: Option<PathBuf>,
+    /// Debug mode: warn about polls that hold the thread too long.
+    #[arg(long)]
+    debug: bool,
+    /// Slow-poll threshold in milliseconds (implies --debug) [default: 100].
+    #[arg(long, value_name = "MS")]
+    slow_poll_ms: Option<u64>,
+    /// Use this http(s) URL instead of the in-process demo server.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Servers: run with a scripted client for a moment, then stop.
+    #[arg(long)]
+    demo: bool,
+    /// Print the listing's source before running it.
+    #[arg(long)]
+    source: bool,
+    /// With `walk`: do not wait for Enter.
+    #[arg(long)]
+    no_pause: bool,
+    /// How far CPU-bound listings count.
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
+    /// Port for server listings (0 picks a free one).
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
+    /// How many requests request-heavy listings send.
+    #[arg(long, value_name = "N")]
+    requests: Option<usize>,
+    /// Latency the in-process demo server adds to every request.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+}
+
+/// Why the runner stops with a non-zero exit code.
+#[derive(Debug)]
+enum Failure {
+    /// The user's mistake: exit code 2.
+    Usage(String),
+    /// A listing failed: exit code 1.
+    Listing(anyhow::Error),
+}
+
+/// The whole of a chapter binary: parse the command line, do what it says.
+pub fn main(chapter: &'static Chapter) -> ExitCode {
+    let command = Cli::command()
+        .name(chapter.crate_name())
+        .bin_name(format!("cargo run -p {} --", chapter.crate_name()))
+        .about(format!(
+            "Chapter {} of Python Concurrency with asyncio, in Rust on Tokio: {}",
+            chapter.number, chapter.title
+        ));
+    let cli = match command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        // Help and version exit 0, usage errors exit 2.
+        Err(e) => e.exit(),
+    };
+    match dispatch(chapter, cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Listing(error)) => {
+            eprintln!("error: {error:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// How a listing is being run: alone, or as part of `all`/`walk`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Single,
+    Sequence,
+}
+
+fn dispatch(chapter: &'static Chapter, cli: Cli) -> Result<(), Failure> {
+    let target = cli.target.clone();
+    if cli.from.is_some() && target.as_deref() != Some("walk") {
+        return Err(Failure::Usage(format!(
+            "unexpected argument '{}': only `walk` takes a second id",
+            cli.from.as_deref().unwrap_or_default()
+        )));
+    }
+    if cli.json && target.as_deref() != Some("list") {
+        return Err(Failure::Usage("--json goes with `list`".into()));
+    }
+    let mut ctx = build_ctx(&cli)?;
+    match target.as_deref() {
+        None => {
+            print_list(chapter);
+            println!(
+                "\nRun one with `cargo run -p {} -- {}`, or `-- --help` for every option.",
+                chapter.crate_name(),
+                chapter.listings.first().map_or("<id>", |l| l.id)
+            );
+            Ok(())
+        }
+        Some("list") => {
+            if cli.json {
+                println!("{}", list_json(chapter));
+            } else {
+                print_list(chapter);
+            }
+            Ok(())
+        }
+        Some("all") => run_all(chapter, &cli, &mut ctx),
+        Some("walk") => walk(chapter, &cli, &mut ctx),
+        Some("compare") => Err(Failure::Usage(
+            "`compare` is not built yet: it will run listings side by side in child processes and print a timing table".into(),
+        )),
+        Some(id) => {
+            let listing = chapter
+                .find(id)
+                .ok_or_else(|| Failure::Usage(unknown_id(chapter, id)))?;
+            run_listing(chapter, listing, &cli, &mut ctx, Mode::Single)
+        }
+    }
+}
+
+fn unknown_id(chapter: &Chapter, id: &str) -> String {
+    let mut message = format!("chapter {} has no listing '{id}'", chapter.number);
+    if let Some(close) = chapter.closest(id) {
+        message.push_str(&format!("; did you mean {close}?"));
+    }
+    let ids: Vec<&str> = chapter.listings.iter().map(|l| l.id).collect();
+    message.push_str(&format!(
+        "\nvalid ids: {}\n(`cargo run -p {} -- list` shows them with their titles)",
+        ids.join(" "),
+        chapter.crate_name()
+    ));
+    message
+}
+
+fn build_ctx(cli: &Cli) -> Result<Ctx, Failure> {
+    if let Some(url) = &cli.url {
+        check_url(url).map_err(Failure::Usage)?;
+    }
+    if cli.workers.is_some() && cli.runtime == Some(Flavor::CurrentThread) {
+        return Err(Failure::Usage(
+            "--workers sets the multi-thread runtime's pool; it cannot go with --runtime current-thread".into(),
+        ));
+    }
+    if cli.virtual_time && (cli.runtime == Some(Flavor::MultiThread) || cli.workers.is_some()) {
+        return Err(Failure::Usage(
+            "--virtual-time pauses the clock of a current-thread runtime; drop --runtime multi-thread/--workers or --virtual-time".into(),
+        ));
+    }
+    if cli.slow_poll_ms == Some(0) {
+        return Err(Failure::Usage(
+            "--slow-poll-ms must be at least 1 (every poll takes some time)".into(),
+        ));
+    }
+    Ok(Ctx {
+        url: cli.url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
+        demo: cli.demo,
+        count: cli.count,
+        port: cli.port,
+        requests: cli.requests,
+        latency: Duration::from_millis(cli.latency_ms),
+        virtual_time: false,
+        flavor: Flavor::CurrentThread,
+        workers: cli.workers.map(usize::from),
+        server: OnceLock::new(),
+    })
+}
+
+/// Accepts `http://host[:port][/path]` and `https://...`.
+fn check_url(url: &str) -> Result<(), String> {
+    let hint = "give a full http:// or https:// URL, e.g. --url https://example.com";
+    let uri: axum::http::Uri = url
+        .parse()
+        .map_err(|e| format!("invalid --url '{url}': {e}; {hint}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(()),
+        (Some(other), _) if other != "http" && other != "https" => Err(format!(
+            "invalid --url '{url}': scheme '{other}' is not supported; {hint}"
+        )),
+        _ => Err(format!("invalid --url '{url}': {hint}")),
+    }
+}
+
+fn print_list(chapter: &Chapter) {
+    println!(
+        "Chapter {} — {} ({} listings)\n",
+        chapter.number,
+        chapter.title,
+        chapter.listings.len()
+    );
+    let id_width = chapter
+        .listings
+        .iter()
+        .map(|l| l.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    println!(
+        "  {:<id_width$}  {:<14}  {:<7}  title",
+        "id", "runtime", "clock"
+    );
+    for listing in chapter.listings {
+        let kind = match listing.kind {
+            Kind::Plain => "",
+            Kind::Server => "  [server]",
+            Kind::Interactive => "  [interactive]",
+        };
+        println!(
+            "  {:<id_width$}  {:<14}  {:<7}  {}{kind}",
+            listing.id,
+            listing.flavor.name(),
+            if listing.timers_only {
+                "virtual"
+            } else {
+                "real"
+            },
+            listing.title,
+        );
+    }
+    println!(
+        "\nclock: `virtual` listings wait only on timers and may run with --virtual-time; `real` ones do CPU or I/O work and always run on the real clock."
+    );
+}
+
+fn list_json(chapter: &Chapter) -> String {
+    let listings: Vec<serde_json::Value> = chapter
+        .listings
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "id": l.id,
+                "title": l.title,
+                "module": l.module,
+                "file": format!("crates/{}/src/{}.rs", chapter.crate_name(), l.module),
+                "runtime": l.flavor.name(),
+                "virtual_time": l.timers_only,
+                "entry": match l.entry { Entry::Async(_) => "async", Entry::Sync(_) => "sync" },
+                "kind": match l.kind { Kind::Plain => "plain", Kind::Server => "server", Kind::Interactive => "interactive" },
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "chapter": chapter.number,
+        "title": chapter.title,
+        "listings": listings,
+    }))
+    .expect("JSON values always serialise")
+}
+
+fn run_all(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Failure> {
+    ctx.demo = true;
+    let mut failed = Vec::new();
+    let mut ran = 0;
+    for listing in chapter.listings {
+        println!("\n=== Listing {} — {} ===", listing.id, listing.title);
+        if listing.kind == Kind::Interactive {
+            println!(
+                "(interactive: skipped here; run it alone with `cargo run -p {} -- {}`)",
+                chapter.crate_name(),
+                listing.id
+            );
+            continue;
+        }
+        ran += 1;
+        match run_listing(chapter, listing, cli, ctx, Mode::Sequence) {
+            Ok(()) => {}
+            Err(Failure::Listing(error)) => {
+                println!("error: {error:?}");
+                failed.push(listing.id);
+            }
+            Err(usage) => return Err(usage),
+        }
+    }
+    println!(
+        "\nran {ran} listing(s) of chapter {}: {} ok, {} failed{}",
+        chapter.number,
+        ran - failed.len(),
+        failed.len(),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", failed.join(", "))
+        }
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Listing(anyhow::anyhow!(
+            "{} listing(s) failed: {}",
+            failed.len(),
+            failed.join(", ")
+        )))
+    }
+}
+
+fn walk(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Failure> {
+    let start = match &cli.from {
+        Some(id) => chapter
+            .listings
+            .iter()
+            .position(|l| chapter.find(id).is_some_and(|found| found.id == l.id))
+            .ok_or_else(|| Failure::Usage(unknown_id(chapter, id)))?,
+        None => 0,
+    };
+    let pause = !cli.no_pause;
+    let colour = source::colour_wanted();
+    let listings = &chapter.listings[start..];
+    for (index, listing) in listings.iter().enumerate() {
+        let file = format!("crates/{}/src/{}.rs", chapter.crate_name(), listing.module);
+        println!(
+            "\n━━━ Listing {} — {} ━━━  ({file})\n",
+            listing.id, listing.title
+        );
+        print!("{}", source::render(listing.source, colour));
+        if pause && !prompt(&format!("[Enter] run {}   [q] quit", listing.id)) {
+            return Ok(());
+        }
+        if listing.kind == Kind::Interactive && !pause {
+            println!("(interactive: skipped without a person at the keyboard)");
+        } else {
+            println!("\n── output of {} ──", listing.id);
+            match run_listing(chapter, listing, cli, ctx, Mode::Sequence) {
+                Ok(()) => {}
+                Err(Failure::Listing(error)) => println!("error: {error:?}"),
+                Err(usage) => return Err(usage),
+            }
+        }
+        if let Some(next) = listings.get(index + 1)
+            && pause
+            && !prompt(&format!("[Enter] next: listing {}   [q] quit", next.id))
+        {
+            return Ok(());
+        }
+    }
+    println!("\nend of chapter {}.", chapter.number);
+    Ok(())
+}
+
+/// Shows `text` and waits for a line; false on `q` or end of input.
+fn prompt(text: &str) -> bool {
+    print!("\n{text} ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => {
+            println!();
+            false
+        }
+        Ok(_) => !line.trim().eq_ignore_ascii_case("q"),
+    }
+}
+
+fn run_listing(
+    chapter: &Chapter,
+    listing: &Listing,
+    cli: &Cli,
+    ctx: &mut Ctx,
+    mode: Mode,
+) -> Result<(), Failure> {
+    let flavor = match (cli.runtime, cli.workers) {
+        (Some(flavor), _) => flavor,
+        (None, Some(_)) => Flavor::MultiThread,
+        (None, None) => listing.flavor,
+    };
+    let paused = cli.virtual_time && listing.timers_only && flavor == Flavor::CurrentThread;
+    if cli.virtual_time && !paused {
+        let why = if matches!(listing.entry, Entry::Sync(_)) {
+            "it drives its own threads or runtime, which the runner's paused clock does not reach"
+                .to_owned()
+        } else if listing.timers_only {
+            format!(
+                "it runs on the {} runtime, and only a current-thread runtime can pause its clock",
+                flavor.name()
+            )
+        } else {
+            "it does CPU or I/O work, which a paused clock cannot time".to_owned()
+        };
+        if mode == Mode::Single {
+            return Err(Failure::Usage(format!(
+                "listing {} cannot run with --virtual-time: {why}; run it without --virtual-time",
+                listing.id
+            )));
+        }
+        println!("(real clock: {why})");
+    }
+    if cli.source && mode == Mode::Single {
+        print!(
+            "{}",
+            source::render(listing.source, source::colour_wanted())
+        );
+        println!();
+    }
+
+    debug::disable();
+    if cli.debug || cli.slow_poll_ms.is_some() {
+        debug::enable();
+        if let Some(ms) = cli.slow_poll_ms {
+            debug::set_slow_poll_threshold(Duration::from_millis(ms));
+        }
+    }
+    ctx.virtual_time = paused;
+    ctx.flavor = flavor;
+    if let Some(server) = ctx.local_server() {
+        server.reset_stats();
+    }
+
+    let outcome = match listing.entry {
+        Entry::Sync(run) => {
+            timeline::reset();
+            run(ctx)
+        }
+        Entry::Async(run) => {
+            let mut builder = match flavor {
+                Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+                Flavor::MultiThread => {
+                    let mut builder = tokio::runtime::Builder::new_multi_thread();
+                    if let Some(workers) = ctx.workers {
+                        builder.worker_threads(workers);
+                    }
+                    builder
+                }
+            };
+            builder.enable_all().start_paused(paused);
+            let runtime = builder.build().map_err(|e| {
+                Failure::Listing(anyhow::Error::new(e).context("could not build the runtime"))
+            })?;
+            let ctx_ref: &Ctx = ctx;
+            let result = runtime.block_on(async move {
+                timeline::reset();
+                run(ctx_ref).await
+            });
+            // Tasks still running when `run` returns are dropped here, like
+            // asyncio.run cancelling what is left; blocking threads get a bound.
+            runtime.shutdown_timeout(Duration::from_secs(2));
+            result
+        }
+    };
+
+    if cli.timeline || cli.timeline_svg.is_some() {
+        let (origin, spans) = timeline::snapshot();
+        if cli.timeline {
+            println!();
+            print!("{}", timeline::render_text(origin, &spans));
+        }
+        if let Some(path) = &cli.timeline_svg {
+            let path = match mode {
+                Mode::Single => path.clone(),
+                Mode::Sequence => with_id(path, listing.id),
+            };
+            std::fs::write(&path, timeline::render_svg(origin, &spans)).map_err(|e| {
+                Failure::Usage(format!(
+                    "could not write the timeline to {}: {e}",
+                    path.display()
+                ))
+            })?;
+            println!("timeline written to {}", path.display());
+        }
+    }
+    let _ = chapter;
+    outcome.map_err(|e| Failure::Listing(e.context(format!("listing {} failed", listing.id))))
+}
+
+/// `slides.svg` + `2.9` → `slides-2.9.svg`.
+fn with_id(path: &Path, id: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("timeline");
+    let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("svg");
+    path.with_file_name(format!("{stem}-{id}.{ext}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_normalised() {
+        assert_eq!(canonical_id("2.9", 2).as_deref(), Some("2.9"));
+        assert_eq!(canonical_id("9", 2).as_deref(), Some("2.9"));
+        assert_eq!(canonical_id("2_9", 2).as_deref(), Some("2.9"));
+        assert_eq!(canonical_id("2.09", 2).as_deref(), Some("2.9"));
+        assert_eq!(canonical_id("15a", 2).as_deref(), Some("2.15a"));
+        assert_eq!(canonical_id("2_15A", 2).as_deref(), Some("2.15a"));
+        assert_eq!(canonical_id("listing 2.9", 2).as_deref(), Some("2.9"));
+        assert_eq!(canonical_id("x", 2), None);
+        assert_eq!(canonical_id("2.", 2), None);
+    }
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(check_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_url("https://example.com/path").is_ok());
+        assert!(check_url("example.com").is_err());
+        assert!(check_url("ftp://example.com").is_err());
+        assert!(check_url("http://").is_err());
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("2.9", "2.9"), 0);
+        assert_eq!(edit_distance("2.99", "2.9"), 1);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+}

@@ -1,0 +1,286 @@
+//! The demo server: an offline stand-in for example.com.
+//!
+//! The book's web listings hit real sites; a class may have no network, and
+//! a real site's latency is nobody's to control. [`DemoServer::start`] binds
+//! an [axum] app to `127.0.0.1` on a free port, on a runtime of its own in a
+//! background thread, and returns its address. It serves:
+//!
+//! - `GET /` — a small example.com-like HTML page, status 200;
+//! - `GET /delay/{ms}` — answers 200 after `ms` milliseconds (at most 60 s);
+//! - `GET /status/{code}` — answers with that status code (100–599).
+//!
+//! An optional fixed latency is added to every request. The server counts
+//! the requests it served and the peak number in flight at once, so a
+//! listing can print "the server saw at most 1000 requests at once" and a
+//! test can assert it.
+//!
+//! Running on its own runtime and thread matters: a listing that blocks its
+//! own event loop (listing 2.20) must not block the server too.
+//! `cargo run -p shared-util --bin demo-server -- --port 8080` runs it alone.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdListener};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::oneshot;
+
+/// How to run the demo server.
+#[derive(Debug, Clone, Default)]
+pub struct DemoConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Added to every request before it is handled, to imitate a far server.
+    pub latency: Duration,
+}
+
+/// Counters shared by the request handlers and the owner of the server.
+#[derive(Debug, Default)]
+struct Counters {
+    /// Requests that reached a handler.
+    requests: AtomicU64,
+    /// Requests being handled right now.
+    in_flight: AtomicU64,
+    /// The highest `in_flight` seen since start (or the last reset).
+    peak_in_flight: AtomicU64,
+}
+
+/// What the server has seen so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests served (or being served).
+    pub requests: u64,
+    /// Requests in flight right now.
+    pub in_flight: u64,
+    /// The most requests in flight at once.
+    pub peak_in_flight: u64,
+}
+
+/// A running demo server; dropping it shuts the server down.
+#[derive(Debug)]
+pub struct DemoServer {
+    addr: SocketAddr,
+    url: String,
+    counters: Arc<Counters>,
+    /// Tells the server's thread to stop accepting and finish.
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// Starts a server on a free port with no added latency.
+    pub fn start() -> anyhow::Result<Self> {
+        Self::start_with(DemoConfig::default())
+    }
+
+    /// Starts a server as `config` says. Fails with a clear message when
+    /// the port is taken.
+    pub fn start_with(config: DemoConfig) -> anyhow::Result<Self> {
+        let listener = StdListener::bind((Ipv4Addr::LOCALHOST, config.port)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "port {} on 127.0.0.1 is already in use; choose another with --port (0 picks a free one)",
+                    config.port
+                )
+            } else {
+                anyhow::Error::new(e).context(format!("could not bind 127.0.0.1:{}", config.port))
+            }
+        })?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let counters = Arc::new(Counters::default());
+        let (shutdown, shutdown_rx) = oneshot::channel();
+
+        let app = router(counters.clone(), config.latency);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not build the demo server's runtime")?;
+        let thread = std::thread::Builder::new()
+            .name("demo-server".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(e) => {
+                            eprintln!("demo server: {e}");
+                            return;
+                        }
+                    };
+                    let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                        let _ = shutdown_rx.await;
+                    });
+                    if let Err(e) = served.await {
+                        eprintln!("demo server stopped: {e}");
+                    }
+                });
+            })
+            .context("could not start the demo server's thread")?;
+
+        Ok(Self {
+            addr,
+            url: format!("http://{addr}"),
+            counters,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The counters as they are now.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.counters.requests.load(Ordering::SeqCst),
+            in_flight: self.counters.in_flight.load(Ordering::SeqCst),
+            peak_in_flight: self.counters.peak_in_flight.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Sets the request count and the peak back to zero, so that one
+    /// listing's numbers do not include another's.
+    pub fn reset_stats(&self) {
+        self.counters.requests.store(0, Ordering::SeqCst);
+        let now = self.counters.in_flight.load(Ordering::SeqCst);
+        self.counters.peak_in_flight.store(now, Ordering::SeqCst);
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits for the
+    /// server's thread.
+    pub fn shutdown(mut self) {
+        self.stop(true);
+    }
+
+    fn stop(&mut self, wait: bool) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take()
+            && wait
+        {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        // Do not wait here: a drop may happen on an async thread.
+        self.stop(false);
+    }
+}
+
+fn router(counters: Arc<Counters>, latency: Duration) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/delay/{ms}", get(delay))
+        .route("/status/{code}", get(status))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            (counters, latency),
+            count_and_delay,
+        ))
+}
+
+/// Decrements the in-flight count when a request ends, however it ends
+/// (including a client that hangs up half-way).
+struct InFlight(Arc<Counters>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn count_and_delay(
+    State((counters, latency)): State<(Arc<Counters>, Duration)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    counters.requests.fetch_add(1, Ordering::SeqCst);
+    let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    counters.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+    let _in_flight = InFlight(counters);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    next.run(request).await
+}
+
+const PAGE: &str = r#"<!doctype html>
+<html>
+<head>
+    <title>Demo Domain</title>
+    <meta charset="utf-8" />
+</head>
+<body>
+<div>
+    <h1>Demo Domain</h1>
+    <p>This page is served from 127.0.0.1 by the workspace's demo server, so
+    that every listing runs without a network. Point a listing at a real
+    site with --url.</p>
+</div>
+</body>
+</html>
+"#;
+
+async fn index() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+/// The longest `/delay/{ms}` we accept, so a typo cannot hang a client.
+const MAX_DELAY_MS: u64 = 60_000;
+
+async fn delay(Path(ms): Path<String>) -> Response {
+    match ms.parse::<u64>() {
+        Ok(ms) if ms <= MAX_DELAY_MS => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            format!("waited {ms} ms\n").into_response()
+        }
+        _ => (
+            StatusCode::BAD_REQUEST,
+            format!("/delay/{{ms}} takes a whole number of milliseconds up to {MAX_DELAY_MS}, not '{ms}'\n"),
+        )
+            .into_response(),
+    }
+}
+
+async fn status(Path(code): Path<String>) -> Response {
+    match code
+        .parse::<u16>()
+        .ok()
+        .and_then(|c| StatusCode::from_u16(c).ok())
+    {
+        Some(status) if status.as_u16() >= 200 => {
+            (status, format!("status {code}\n")).into_response()
+        }
+        _ => (
+            StatusCode::BAD_REQUEST,
+            format!("/status/{{code}} takes a status code from 200 to 599, not '{code}'\n"),
+        )
+            .into_response(),
+    }
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "not found: the demo server serves /, /delay/{ms} and /status/{code}\n",
+    )
+        .into_response()
+}

@@ -1,0 +1,51 @@
+//! What every chapter of *Rust Concurrency with Tokio* shares.
+//!
+//! A short tour:
+//!
+//! - [`async_timed`] — the book's `@async_timed()` decorator as an attribute:
+//!   every call prints `starting NAME with args (..)` and
+//!   `finished NAME in N second(s)`; [`timed`] does the same for any future.
+//! - [`delay`] — the book's `delay(seconds)` helper.
+//! - [`timing`] — the clock behind both: Tokio's, so a paused clock
+//!   (`--virtual-time`) reports exact virtual time.
+//! - [`timeline`] — every timed span, drawn as bars (`--timeline`,
+//!   `--timeline-svg`), busy time apart from waiting time.
+//! - [`cpu`] — CPU-bound work the optimiser cannot delete (`count_to`).
+//! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
+//! - [`demo_server`] — the offline stand-in for example.com.
+//! - [`cli`] — the chapter runner every `chapterNN` binary is made of, and
+//!   the [`listing!`] macro that registers a listing.
+//!
+//! ```
+//! use shared_util::{async_timed, delay};
+//!
+//! #[async_timed]
+//! async fn main_task() -> u64 {
+//!     let (a, b) = tokio::join!(delay(1), delay(2));
+//!     a + b
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+//! assert_eq!(main_task().await, 3); // prints: finished main_task in 2.0000 second(s)
+//! # }
+//! ```
+
+// Lets `#[async_timed]`, which names `::shared_util`, work inside this crate too.
+#[allow(unused_extern_crates)]
+extern crate self as shared_util;
+
+pub mod cli;
+pub mod cpu;
+pub mod debug;
+pub mod delay;
+pub mod demo_server;
+pub mod report;
+pub mod source;
+pub mod timeline;
+pub mod timing;
+
+pub use anyhow;
+pub use cli::Ctx;
+pub use delay::delay;
+pub use shared_util_macros::async_timed;
+pub use timing::{secs, span, timed};

@@ -1,0 +1,54 @@
+//! Where shared-util's own lines go: stdout for the book's output, stderr
+//! for debug-mode warnings.
+//!
+//! Listings print with `println!` themselves; only the lines shared-util
+//! prints on their behalf (`starting ...`, `finished ...`, slow-poll warnings)
+//! pass through here, so that unit tests can capture them with [`capture`]
+//! without spawning a process.
+
+use std::cell::RefCell;
+
+thread_local! {
+    /// Lines captured on this thread while a [`capture`] call is active.
+    static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Prints one line of program output (stdout), or captures it.
+pub fn say(line: String) {
+    if !try_capture(&line) {
+        println!("{line}");
+    }
+}
+
+/// Prints one warning line (stderr), or captures it.
+pub fn warn(line: String) {
+    if !try_capture(&line) {
+        eprintln!("{line}");
+    }
+}
+
+fn try_capture(line: &str) -> bool {
+    CAPTURED.with(|cell| match cell.borrow_mut().as_mut() {
+        Some(lines) => {
+            lines.push(line.to_owned());
+            true
+        }
+        None => false,
+    })
+}
+
+/// Runs `f` and returns what shared-util printed on this thread meanwhile.
+///
+/// Meant for tests driving futures on a current-thread runtime, where every
+/// poll happens on the calling thread:
+///
+/// ```
+/// let (_, lines) = shared_util::report::capture(|| shared_util::report::say("hi".into()));
+/// assert_eq!(lines, ["hi"]);
+/// ```
+pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let previous = CAPTURED.with(|cell| cell.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let lines = CAPTURED.with(|cell| std::mem::replace(&mut *cell.borrow_mut(), previous));
+    (result, lines.unwrap_or_default())
+}
