@@ -13,6 +13,7 @@
 //! - [`cpu`] — CPU-bound work the optimiser cannot delete (`count_to`).
 //! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
 //! - [`demo_server`] — the offline stand-in for example.com.
+//! - [`testing`] — running a chapter binary from a test, with a time bound.
 //! - [`cli`] — the chapter runner every `chapterNN` binary is made of, and
 //!   the [`listing!`] macro that registers a listing.
 //!
@@ -41,6 +42,7 @@ pub mod delay;
 pub mod demo_server;
 pub mod report;
 pub mod source;
+pub mod testing;
 pub mod timeline;
 pub mod timing;
 

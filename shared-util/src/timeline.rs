@@ -132,14 +132,19 @@ const MAX_LABEL: usize = 28;
 
 /// Draws the spans as text, one labelled bar each on one time axis.
 ///
-/// Each column is `total / TEXT_WIDTH` long; it is drawn busy when the span
+/// The axis has a round step every ten columns, at most [`TEXT_WIDTH`]
+/// columns in all. Each column it is drawn busy when the span
 /// was being polled for at least half of the part of the column it covers.
 pub fn render_text(origin: Instant, spans: &[Span]) -> String {
     if spans.is_empty() {
         return "timeline: no timed spans were recorded (only #[async_timed], timed(), span() and delay() are drawn)\n".to_owned();
     }
     let total = total_length(origin, spans);
-    let column = total / TEXT_WIDTH as u32;
+    let step = nice_step(total / MAX_TICKS as u32);
+    // As many ticks as the spans need, so a short run still fills the chart.
+    let ticks = ((total.as_secs_f64() / step.as_secs_f64()).ceil() as usize).clamp(1, MAX_TICKS);
+    let width = ticks * 10;
+    let column = step / 10;
     let label_width = spans
         .iter()
         .map(|s| s.label.chars().count().min(MAX_LABEL))
@@ -153,17 +158,17 @@ pub fn render_text(origin: Instant, spans: &[Span]) -> String {
         trim_secs(column)
     );
     for span in spans {
-        let mut bar = String::with_capacity(TEXT_WIDTH * 3);
+        let mut bar = String::with_capacity(width * 3);
         let from = span.start - origin;
         let to = span.end - origin;
-        for c in 0..TEXT_WIDTH {
+        for c in 0..width {
             let c_start = column * c as u32;
             let c_end = column * (c as u32 + 1);
             let covered = overlap((from, to), (c_start, c_end));
             // A span shorter than a column still gets one cell.
             let touches = covered > Duration::ZERO
                 || (from >= c_start && from < c_end)
-                || (c == TEXT_WIDTH - 1 && from >= c_end);
+                || (c == width - 1 && from >= c_end);
             if !touches {
                 bar.push(' ');
                 continue;
@@ -187,11 +192,11 @@ pub fn render_text(origin: Instant, spans: &[Span]) -> String {
     // The scale: a tick every ten columns.
     let mut ticks = String::new();
     let mut labels = String::new();
-    for c in 0..=TEXT_WIDTH {
+    for c in 0..=width {
         ticks.push(if c % 10 == 0 { '┴' } else { '─' });
     }
     let mut c = 0;
-    while c <= TEXT_WIDTH {
+    while c <= width {
         let text = format!("{}s", trim_secs(column * c as u32));
         let pad = c.saturating_sub(labels.chars().count());
         labels.push_str(&" ".repeat(pad));
@@ -284,6 +289,23 @@ pub fn render_svg(origin: Instant, spans: &[Span]) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// Most ticks on the text axis, one every ten columns.
+const MAX_TICKS: usize = TEXT_WIDTH / 10;
+
+/// The smallest "round" step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power
+/// of ten) that is at least `rough`, so the axis reads 0s 0.5s 1s ...
+/// rather than 0.1034s.
+fn nice_step(rough: Duration) -> Duration {
+    let rough = rough.as_secs_f64().max(1e-4);
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|step| *step >= rough * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude);
+    Duration::from_secs_f64(step)
 }
 
 /// The length of the axis: up to the last end, never zero.

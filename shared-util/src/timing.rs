@@ -126,12 +126,12 @@ impl Probe {
         }
     }
 
-    fn record(&mut self, outcome: timeline::Outcome) {
+    fn record(&mut self, outcome: timeline::Outcome, end: Instant) {
         if let Some(start) = self.started {
             timeline::record(timeline::Span {
                 label: self.span_label(),
                 start,
-                end: Instant::now(),
+                end,
                 polls: std::mem::take(&mut self.polls),
                 outcome,
             });
@@ -164,7 +164,8 @@ impl<F: Future> Future for Timed<F> {
         let wall_start = std::time::Instant::now();
         let result = this.future.poll(cx);
         let held = wall_start.elapsed();
-        probe.polls.push(poll_start, Instant::now());
+        let poll_end = Instant::now();
+        probe.polls.push(poll_start, poll_end);
         debug::check_poll(&probe.label, held);
 
         if result.is_ready() {
@@ -174,10 +175,10 @@ impl<F: Future> Future for Timed<F> {
                 report::say(format!(
                     "finished {} in {} second(s)",
                     probe.label,
-                    secs(start.elapsed())
+                    secs(poll_end - start)
                 ));
             }
-            probe.record(timeline::Outcome::Finished);
+            probe.record(timeline::Outcome::Finished, poll_end);
         }
         result
     }
@@ -189,14 +190,15 @@ impl Drop for Probe {
             return;
         }
         if let Some(start) = self.started {
+            let end = Instant::now();
             if self.loud {
                 report::say(format!(
                     "cancelled {} after {} second(s)",
                     self.label,
-                    secs(start.elapsed())
+                    secs(end - start)
                 ));
             }
-            self.record(timeline::Outcome::Cancelled);
+            self.record(timeline::Outcome::Cancelled, end);
         }
     }
 }

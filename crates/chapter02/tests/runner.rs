@@ -1,0 +1,160 @@
+//! The runner as a user meets it: list, unknown ids, refused flags, walk,
+//! all.
+
+use shared_util::testing::run_bin;
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter02");
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let run = run_bin(BIN, &["list", "--json"], "");
+    assert_eq!(run.code, Some(0));
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("list --json is JSON");
+    let listed: Vec<&str> = json["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    let registered: Vec<&str> = chapter02::CHAPTER.listings.iter().map(|l| l.id).collect();
+    assert_eq!(listed, registered);
+    assert_eq!(registered.len(), 25);
+    assert_eq!(json["chapter"], 2);
+}
+
+#[test]
+fn list_shows_a_table() {
+    let run = run_bin(BIN, &["list"], "");
+    assert_eq!(run.code, Some(0));
+    assert!(run.stdout.contains("2.15a"));
+    assert!(run.stdout.contains("current-thread"));
+}
+
+#[test]
+fn ids_can_be_spelled_three_ways() {
+    for id in ["2.4", "4", "2_4"] {
+        let run = run_bin(BIN, &[id], "");
+        assert_eq!((run.code, run.stdout.as_str()), (Some(0), "2\n3\n"), "{id}");
+    }
+}
+
+#[test]
+fn an_unknown_id_exits_2_with_the_valid_ids_and_a_suggestion() {
+    let run = run_bin(BIN, &["99"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("chapter 2 has no listing '99'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean 2.9?"), "{}", run.stderr);
+    assert!(run.stderr.contains("valid ids: 2.1 2.2"), "{}", run.stderr);
+}
+
+#[test]
+fn virtual_time_is_refused_by_listings_that_need_the_real_clock() {
+    let run = run_bin(BIN, &["2.18", "--virtual-time"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("listing 2.18 cannot run with --virtual-time"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn bad_flags_exit_2_with_a_message() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["2.20", "--url", "example.com"],
+            "invalid --url 'example.com'",
+        ),
+        (
+            &["2.9", "--runtime", "green-threads"],
+            "invalid value 'green-threads'",
+        ),
+        (
+            &["2.9", "--virtual-time", "--runtime", "multi-thread"],
+            "--virtual-time pauses the clock",
+        ),
+        (&["2.9", "2.10"], "only `walk` takes a second id"),
+    ];
+    for (args, message) in cases {
+        let run = run_bin(BIN, args, "");
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_failing_listing_exits_1_with_the_error_chain() {
+    // Nothing listens on port 9 of loopback: the request fails to connect.
+    let run = run_bin(BIN, &["2.20", "--url", "http://127.0.0.1:9/"], "");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("listing 2.20 failed"), "{}", run.stderr);
+}
+
+#[test]
+fn source_prints_the_listing_before_running_it() {
+    let run = run_bin(BIN, &["2.4", "--source"], "");
+    assert_eq!(run.code, Some(0));
+    assert!(
+        run.stdout.starts_with("  1 │ //! Listing 2.4"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("2\n3\n"));
+}
+
+#[test]
+fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
+    // Enter runs 2.9, Enter moves to 2.10, q stops before running it.
+    let run = run_bin(BIN, &["walk", "2.9", "--virtual-time"], "\n\nq\n");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = &run.stdout;
+    let source_2_9 = out.find("//! Listing 2.9").expect("2.9's source is shown");
+    let output_2_9 = out
+        .find("finished main in 3.0000 second(s)")
+        .expect("2.9 ran");
+    let source_2_10 = out
+        .find("//! Listing 2.10")
+        .expect("2.10's source is shown");
+    assert!(source_2_9 < output_2_9 && output_2_9 < source_2_10, "{out}");
+    assert!(
+        !out.contains("I'm running other code"),
+        "2.10 ran after q:\n{out}"
+    );
+    assert!(!out.contains("Listing 2.11"));
+}
+
+#[test]
+fn all_runs_every_listing_and_counts_them() {
+    let run = run_bin(BIN, &["all", "--virtual-time", "--count", "1000000"], "");
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("ran 25 listing(s) of chapter 2: 25 ok, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    for listing in chapter02::CHAPTER.listings {
+        assert!(
+            run.stdout
+                .contains(&format!("=== Listing {} — ", listing.id))
+        );
+    }
+}
+
+#[test]
+fn walk_without_pausing_runs_the_whole_chapter() {
+    let run = run_bin(
+        BIN,
+        &["walk", "--no-pause", "--virtual-time", "--count", "1000000"],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("end of chapter 2."));
+    assert_eq!(run.stdout.matches("── output of ").count(), 25);
+}
