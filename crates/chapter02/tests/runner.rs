@@ -122,8 +122,9 @@ fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
         .find("//! Listing 2.10")
         .expect("2.10's source is shown");
     assert!(source_2_9 < output_2_9 && output_2_9 < source_2_10, "{out}");
+    assert!(out.contains("── output of 2.9"));
     assert!(
-        !out.contains("I'm running other code"),
+        !out.contains("── output of 2.10"),
         "2.10 ran after q:\n{out}"
     );
     assert!(!out.contains("Listing 2.11"));
