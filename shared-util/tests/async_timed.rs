@@ -82,9 +82,8 @@ fn reports_finished_even_when_the_function_errors() {
 
 #[test]
 fn reports_cancellation_when_dropped_half_way() {
-    let (outcome, lines) = on_paused_clock(async {
-        tokio::time::timeout(Duration::from_secs(1), sleeper(5)).await
-    });
+    let (outcome, lines) =
+        on_paused_clock(async { tokio::time::timeout(Duration::from_secs(1), sleeper(5)).await });
     assert!(outcome.is_err(), "the timeout fired");
     assert_eq!(
         lines,
@@ -119,7 +118,10 @@ fn timed_wraps_any_future_and_records_a_span() {
     assert_eq!(value, 7);
     assert_eq!(
         lines,
-        ["starting two sleeps", "finished two sleeps in 2.0000 second(s)"]
+        [
+            "starting two sleeps",
+            "finished two sleeps in 2.0000 second(s)"
+        ]
     );
     let (origin, spans) = timeline::snapshot();
     assert_eq!(spans.len(), 1);
@@ -136,7 +138,10 @@ fn delay_prints_the_books_two_lines_and_records_a_span() {
     assert_eq!(seconds, 2);
     assert_eq!(
         lines,
-        ["sleeping for 2 second(s)", "finished sleeping for 2 second(s)"]
+        [
+            "sleeping for 2 second(s)",
+            "finished sleeping for 2 second(s)"
+        ]
     );
     let (_, spans) = timeline::snapshot();
     assert_eq!(spans[0].label, "delay(2)");

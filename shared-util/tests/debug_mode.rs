@@ -30,7 +30,11 @@ fn a_blocking_poll_is_reported_with_its_task_and_time() {
     let lines = run(debug::watch("blocker", block_for(80)));
     debug::disable();
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(lines[0].contains("slow poll: task 'blocker' held the thread for 0.0"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("slow poll: task 'blocker' held the thread for 0.0"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[0].contains("(threshold 20 ms)"), "{}", lines[0]);
 }
 

@@ -45,7 +45,10 @@ fn a_short_run_gets_a_round_scale() {
     let text = render_text(origin, &[span(origin, "quick", 0, 637, &[(0, 637)])]);
     // 0.637 s over at most six ticks: a tick every 0.15 s, five ticks.
     assert!(text.contains("one column = 0.015 s"), "{text}");
-    assert!(text.contains("0s        0.15s     0.3s      0.45s     0.6s      0.75s"), "{text}");
+    assert!(
+        text.contains("0s        0.15s     0.3s      0.45s     0.6s      0.75s"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -60,7 +63,11 @@ fn svg_rendering_has_a_bar_per_span_and_a_busy_rect_per_busy_stretch() {
     let svg = render_svg(origin, &known_spans(origin));
     assert!(svg.starts_with("<svg"));
     assert!(svg.trim_end().ends_with("</svg>"));
-    assert_eq!(svg.matches(r##"fill="#b8c7e0"/>"##).count(), 5, "one waiting bar per span");
+    assert_eq!(
+        svg.matches(r##"fill="#b8c7e0"/>"##).count(),
+        5,
+        "one waiting bar per span"
+    );
     // Only the two long CPU polls are wide enough to draw (1 ms is < 0.5 px).
     assert_eq!(svg.matches(r##"fill="#1f4e99"/>"##).count(), 2);
     assert!(svg.contains("(cancelled)"));
