@@ -333,6 +333,18 @@ impl Ctx {
         self.port.unwrap_or(default)
     }
 
+    /// How many threads run this listing's tasks: 1 on the current-thread
+    /// runtime, the worker count on the multi-thread one (`--workers`, by
+    /// default one per core, as Tokio does).
+    pub fn worker_threads(&self) -> usize {
+        match self.flavor {
+            Flavor::CurrentThread => 1,
+            Flavor::MultiThread => self
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+        }
+    }
+
     /// The page to fetch: `--url` when given, otherwise the root of the
     /// in-process demo server (started on first use).
     pub fn url(&self) -> anyhow::Result<String> {

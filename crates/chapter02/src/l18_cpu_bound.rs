@@ -28,5 +28,10 @@ async fn main(count: u64) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    main(ctx.count_or(BOOK_COUNT)).await
+    main(ctx.count_or(BOOK_COUNT)).await?;
+    match ctx.worker_threads() {
+        1 => println!("one thread: the second count waited for the first"),
+        n => println!("{n} worker threads: the two counts could run at the same time"),
+    }
+    Ok(())
 }

@@ -3,8 +3,9 @@
 //! The delay task is spawned third, so on one thread it cannot even start
 //! its 4-second sleep until both counts are done: main takes both counts
 //! plus 4 s. With `--runtime multi-thread` the counts run in parallel on the
-//! worker threads and the delay starts as soon as a worker is free (at once
-//! with `--workers 3`): main takes far less. Rust has no GIL, so more threads
+//! worker threads and the delay starts as soon as a worker picks it up (at
+//! once, or after one count, depending on which worker gets it; `--workers
+//! 3` leaves one free): main takes far less. Rust has no GIL, so more threads
 //! really do mean more CPU; asyncio would need a process pool (chapter 6).
 
 use shared_util::cpu::{BOOK_COUNT, count_to};
@@ -28,5 +29,12 @@ async fn main(count: u64) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    main(ctx.count_or(BOOK_COUNT)).await
+    main(ctx.count_or(BOOK_COUNT)).await?;
+    match ctx.worker_threads() {
+        1 => println!("one thread: the delay could not start until both counts had finished"),
+        n => println!(
+            "{n} worker threads: the counts ran in parallel and the delay did not wait for both"
+        ),
+    }
+    Ok(())
 }

@@ -179,6 +179,10 @@ fn listing_2_19_holds_up_the_delay_until_both_counts_are_done() {
         .collect();
     assert_eq!(finished.len(), 2);
     assert!(finished.iter().all(|f| *f < sleeping), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .ends_with("one thread: the delay could not start until both counts had finished\n")
+    );
 }
 
 #[test]
