@@ -27,6 +27,16 @@ impl Run {
         self.stdout.lines().collect()
     }
 
+    /// Indices of every stdout line that starts with `prefix`.
+    pub fn positions(&self, prefix: &str) -> Vec<usize> {
+        self.lines()
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| line.starts_with(prefix))
+            .map(|(index, _)| index)
+            .collect()
+    }
+
     /// Index of the first stdout line containing `needle`; panics with the
     /// whole output when there is none.
     pub fn position(&self, needle: &str) -> usize {

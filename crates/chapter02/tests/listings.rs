@@ -84,11 +84,7 @@ fn bar_cells(bar: &str) -> Vec<char> {
 fn listing_2_18_runs_the_two_counts_one_after_the_other() {
     let run = run(&["2.18", "--count", "3000000", "--timeline"]);
     let first_done = run.position("finished cpu_bound_work");
-    let second_start = run
-        .lines()
-        .iter()
-        .rposition(|l| l.starts_with("starting cpu_bound_work"))
-        .unwrap();
+    let second_start = run.positions("starting cpu_bound_work")[1];
     assert!(first_done < second_start, "{}", run.stdout);
     assert!(run.position("finished main") > second_start);
 
@@ -131,13 +127,7 @@ fn listing_2_18_on_the_multi_thread_runtime_runs_both_counts_at_once() {
         "--count",
         "20000000",
     ]);
-    let starts: Vec<usize> = run
-        .lines()
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("starting cpu_bound_work"))
-        .map(|(i, _)| i)
-        .collect();
+    let starts = run.positions("starting cpu_bound_work");
     assert_eq!(starts.len(), 2);
     assert!(
         starts[1] < run.position("finished cpu_bound_work"),
@@ -170,13 +160,7 @@ fn listing_2_18_with_debug_reports_the_slow_polls() {
 fn listing_2_19_holds_up_the_delay_until_both_counts_are_done() {
     let run = run(&["2.19", "--count", "2000000"]);
     let sleeping = run.position("sleeping for 4 second(s)");
-    let finished: Vec<usize> = run
-        .lines()
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("finished cpu_bound_work"))
-        .map(|(i, _)| i)
-        .collect();
+    let finished = run.positions("finished cpu_bound_work");
     assert_eq!(finished.len(), 2);
     assert!(finished.iter().all(|f| *f < sleeping), "{}", run.stdout);
     assert!(
