@@ -841,9 +841,12 @@ fn run_listing(
                 Failure::Listing(anyhow::Error::new(e).context("could not build the runtime"))
             })?;
             let ctx_ref: &Ctx = ctx;
+            // In debug mode the listing's own future is watched too, so a
+            // blocking call made directly in `run` is reported.
+            let watched = debug::watch(format!("listing {}", listing.id), run(ctx_ref));
             let result = runtime.block_on(async move {
                 timeline::reset();
-                run(ctx_ref).await
+                watched.await
             });
             // Tasks still running when `run` returns are dropped here, like
             // asyncio.run cancelling what is left; blocking threads get a bound.

@@ -3,9 +3,13 @@
 //! asyncio's debug mode logs every callback that holds the event loop longer
 //! than `slow_callback_duration` (100 ms by default). A Tokio task holds its
 //! thread for exactly one `poll`, so the equivalent is a slow-poll detector:
-//! when debug mode is on, every [`Timed`](crate::timing::Timed) future and
-//! every future wrapped in [`watch`] measures each poll in real time and
-//! warns on stderr when one took longer than the threshold.
+//! when debug mode is on, every [`Timed`](crate::timing::Timed) future, every
+//! future wrapped in [`watch`], and the listing's own future (the runner
+//! watches it) measure each poll in real time and warn on stderr when one
+//! took longer than the threshold. A blocking call inside a timed function
+//! awaited directly by the listing is reported twice, once for each: both
+//! held the thread. Stable Tokio has no hook into every task's polls, so a
+//! plain `tokio::spawn` of an untimed future is watched only if wrapped.
 //!
 //! Turn it on with `--debug` (threshold `--slow-poll-ms`, default 100) or in
 //! code with [`enable`] and [`set_slow_poll_threshold`], the counterparts of
