@@ -212,6 +212,68 @@ pub struct Chapter {
     pub title: &'static str,
     /// Every listing, in the book's order.
     pub listings: &'static [Listing],
+    /// Programs this binary can become when re-executed as a child process
+    /// (see [`worker_command`]); empty for most chapters.
+    pub workers: &'static [Worker],
+}
+
+/// A child-process program hidden inside a chapter binary.
+///
+/// Listings that need a real child process (a second process counting, a
+/// program that prints a million lines) re-execute their own binary as
+/// `chapterNN __worker NAME ARGS...` instead of depending on anything
+/// installed. The runner sees `__worker` before parsing anything else and
+/// calls `run` with the remaining arguments; its error, if any, is printed
+/// and the process exits 1.
+#[derive(Debug, Clone, Copy)]
+pub struct Worker {
+    /// What `worker_command` calls it.
+    pub name: &'static str,
+    /// The child's `main`, given the arguments after the name.
+    pub run: fn(&[String]) -> anyhow::Result<()>,
+}
+
+/// The hidden first argument that turns a chapter binary into a worker.
+pub const WORKER_ARG: &str = "__worker";
+
+/// A `std::process::Command` that runs worker `name` of the current binary;
+/// add arguments, then spawn it. For async code, wrap it with
+/// `tokio::process::Command::from`.
+pub fn worker_command(name: &str) -> std::process::Command {
+    // current_exe fails only on exotic platforms; fall back to argv[0].
+    let exe = std::env::current_exe()
+        .unwrap_or_else(|_| PathBuf::from(std::env::args_os().next().unwrap_or_default()));
+    let mut command = std::process::Command::new(exe);
+    command.arg(WORKER_ARG).arg(name);
+    command
+}
+
+/// Runs the worker named in `args` (the words after `__worker`).
+fn run_worker(chapter: &Chapter, args: &[String]) -> ExitCode {
+    let Some((name, rest)) = args.split_first() else {
+        eprintln!("error: {WORKER_ARG} needs a worker name");
+        return ExitCode::from(2);
+    };
+    let Some(worker) = chapter.workers.iter().find(|w| w.name == name) else {
+        let names: Vec<&str> = chapter.workers.iter().map(|w| w.name).collect();
+        eprintln!(
+            "error: {} has no worker '{name}' (workers: {})",
+            chapter.crate_name(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        );
+        return ExitCode::from(2);
+    };
+    match (worker.run)(rest) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: worker {name}: {error:?}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 impl Chapter {
@@ -456,6 +518,10 @@ enum Failure {
 
 /// The whole of a chapter binary: parse the command line, do what it says.
 pub fn main(chapter: &'static Chapter) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(WORKER_ARG) {
+        return run_worker(chapter, &args[1..]);
+    }
     let command = Cli::command()
         .name(chapter.crate_name())
         .bin_name(format!("cargo run -p {} --", chapter.crate_name()))

@@ -69,4 +69,5 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("2.23", l23_debug_mode, "Debug mode flags a task that held the thread"),
         listing!("2.24", l24_slow_poll_threshold, "Changing the slow-poll threshold to 250 ms"),
     ],
+    workers: &[],
 };
