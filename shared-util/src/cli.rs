@@ -15,7 +15,7 @@
 //!   timers), `--timeline`, `--timeline-svg FILE`, `--debug`,
 //!   `--slow-poll-ms N`;
 //! - listing options carried in [`Ctx`]: `--url`, `--demo`, `--count`,
-//!   `--port`, `--requests`, `--latency-ms`.
+//!   `--port`, `--requests`, `--latency-ms`, `--rounds`, `--limit`.
 //!
 //! Exit codes: 0 on success, 1 when a listing fails (the error chain is
 //! printed), 2 for a usage error such as an unknown id.
@@ -352,6 +352,10 @@ pub struct Ctx {
     /// `--latency-ms`: latency the in-process demo server adds to every
     /// request.
     pub latency: Duration,
+    /// `--rounds`: how many rounds looping demos run (each has a default).
+    pub rounds: Option<u64>,
+    /// `--limit`: a concurrency limit (semaphore size, pool size, ...).
+    pub limit: Option<usize>,
     /// Whether this run is on a paused (virtual) clock.
     pub virtual_time: bool,
     /// The runtime this listing runs on.
@@ -371,6 +375,8 @@ impl Default for Ctx {
             port: None,
             requests: None,
             latency: Duration::ZERO,
+            rounds: None,
+            limit: None,
             virtual_time: false,
             flavor: Flavor::CurrentThread,
             workers: None,
@@ -388,6 +394,16 @@ impl Ctx {
     /// `--requests`, or the listing's `default`.
     pub fn requests_or(&self, default: usize) -> usize {
         self.requests.unwrap_or(default)
+    }
+
+    /// `--rounds`, or the listing's `default`.
+    pub fn rounds_or(&self, default: u64) -> u64 {
+        self.rounds.unwrap_or(default)
+    }
+
+    /// `--limit`, or the listing's `default`.
+    pub fn limit_or(&self, default: usize) -> usize {
+        self.limit.unwrap_or(default)
     }
 
     /// `--port`, or the listing's `default`.
@@ -505,6 +521,12 @@ struct Cli {
     /// Latency the in-process demo server adds to every request.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+    /// How many rounds looping listings run.
+    #[arg(long, value_name = "N")]
+    rounds: Option<u64>,
+    /// A concurrency limit: semaphore size, pool size, connections.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    limit: Option<u64>,
 }
 
 /// Why the runner stops with a non-zero exit code.
@@ -641,6 +663,8 @@ fn build_ctx(cli: &Cli) -> Result<Ctx, Failure> {
         port: cli.port,
         requests: cli.requests,
         latency: Duration::from_millis(cli.latency_ms),
+        rounds: cli.rounds,
+        limit: cli.limit.map(|n| n as usize),
         virtual_time: false,
         flavor: Flavor::CurrentThread,
         workers: cli.workers.map(usize::from),
