@@ -15,7 +15,8 @@
 //!   timers), `--timeline`, `--timeline-svg FILE`, `--debug`,
 //!   `--slow-poll-ms N`;
 //! - listing options carried in [`Ctx`]: `--url`, `--demo`, `--count`,
-//!   `--port`, `--requests`, `--latency-ms`, `--rounds`, `--limit`.
+//!   `--port`, `--requests`, `--latency-ms`, `--scale`, `--rounds`,
+//!   `--limit`.
 //!
 //! Exit codes: 0 on success, 1 when a listing fails (the error chain is
 //! printed), 2 for a usage error such as an unknown id.
@@ -352,6 +353,9 @@ pub struct Ctx {
     /// `--latency-ms`: latency the in-process demo server adds to every
     /// request.
     pub latency: Duration,
+    /// `--scale`: a factor for the book's long waits (server delays, demo
+    /// durations); 1.0 keeps the book's numbers, 0.1 runs ten times faster.
+    pub scale: f64,
     /// `--rounds`: how many rounds looping demos run (each has a default).
     pub rounds: Option<u64>,
     /// `--limit`: a concurrency limit (semaphore size, pool size, ...).
@@ -375,6 +379,7 @@ impl Default for Ctx {
             port: None,
             requests: None,
             latency: Duration::ZERO,
+            scale: 1.0,
             rounds: None,
             limit: None,
             virtual_time: false,
@@ -394,6 +399,12 @@ impl Ctx {
     /// `--requests`, or the listing's `default`.
     pub fn requests_or(&self, default: usize) -> usize {
         self.requests.unwrap_or(default)
+    }
+
+    /// One of the book's waits, given in seconds, multiplied by `--scale`:
+    /// `ctx.scaled(10)` is 10 s normally and 1 s with `--scale 0.1`.
+    pub fn scaled(&self, seconds: f64) -> Duration {
+        Duration::from_secs_f64(seconds * self.scale)
     }
 
     /// `--rounds`, or the listing's `default`.
@@ -521,6 +532,9 @@ struct Cli {
     /// Latency the in-process demo server adds to every request.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+    /// Multiply the book's long waits by F (0.1 = ten times quicker runs).
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_scale)]
+    scale: f64,
     /// How many rounds looping listings run.
     #[arg(long, value_name = "N")]
     rounds: Option<u64>,
@@ -663,6 +677,7 @@ fn build_ctx(cli: &Cli) -> Result<Ctx, Failure> {
         port: cli.port,
         requests: cli.requests,
         latency: Duration::from_millis(cli.latency_ms),
+        scale: cli.scale,
         rounds: cli.rounds,
         limit: cli.limit.map(|n| n as usize),
         virtual_time: false,
@@ -670,6 +685,15 @@ fn build_ctx(cli: &Cli) -> Result<Ctx, Failure> {
         workers: cli.workers.map(usize::from),
         server: OnceLock::new(),
     })
+}
+
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 100.0 => Ok(f),
+        _ => Err(format!(
+            "'{text}' is not a factor between 0 (exclusive) and 100"
+        )),
+    }
 }
 
 /// Accepts `http://host[:port][/path]` and `https://...`.

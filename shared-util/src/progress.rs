@@ -1,0 +1,31 @@
+//! Progress bars for long runs, drawn on stderr and only on a terminal.
+//!
+//! A listing that sends 1000 requests can show them completing without
+//! mixing the bar into its output: the bar goes to stderr, and when stderr
+//! is not a terminal (a pipe, a test, CI) it is hidden entirely, so
+//! transcripts stay clean.
+
+use std::io::IsTerminal as _;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A bar counting to `len`, labelled `what` (e.g. "requests"); hidden when
+/// stderr is not a terminal. Call `inc(1)` per item and `finish_and_clear()`
+/// at the end.
+///
+/// ```
+/// let bar = shared_util::progress::bar(3, "requests");
+/// for _ in 0..3 { bar.inc(1); }
+/// bar.finish_and_clear();
+/// ```
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let template = format!("{{bar:40.cyan/blue}} {{pos}}/{{len}} {what} ({{elapsed}})");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+    }
+    bar
+}
