@@ -5,7 +5,7 @@
 //! - [`async_timed`] — the book's `@async_timed()` decorator as an attribute:
 //!   every call prints `starting NAME with args (..)` and
 //!   `finished NAME in N second(s)`; [`timed`] does the same for any future.
-//! - [`delay`] — the book's `delay(seconds)` helper.
+//! - [`delay()`] — the book's `delay(seconds)` helper.
 //! - [`timing`] — the clock behind both: Tokio's, so a paused clock
 //!   (`--virtual-time`) reports exact virtual time.
 //! - [`timeline`] — every timed span, drawn as bars (`--timeline`,
