@@ -8,6 +8,7 @@
 //! - `<id>` — run one listing (`2.9`, `9` and `2_9` all work), `--source`
 //!   to show its code first;
 //! - `all` — every listing in order, servers in demo mode;
+//! - a chapter's own tools, e.g. `load` (see [`Tool`]);
 //! - `walk [id]` — the classroom mode: show a listing's source, run it on
 //!   Enter, move on (`--no-pause` for scripts);
 //! - runtime flags: `--runtime current-thread|multi-thread`, `--workers N`,
@@ -232,6 +233,21 @@ pub struct Worker {
     pub name: &'static str,
     /// The child's `main`, given the arguments after the name.
     pub run: fn(&[String]) -> anyhow::Result<()>,
+}
+
+/// A command-line tool shipped with a chapter, next to its listings:
+/// `cargo run -p chapter03 -- load --clients 100` runs tool `load` with the
+/// arguments after its name. The tool parses its own flags (clap works
+/// well) and returns the process's exit code. Register tools by calling
+/// [`main_with_tools`] from the chapter's `main.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tool {
+    /// The word that selects it, e.g. `load`.
+    pub name: &'static str,
+    /// One line for `list`.
+    pub about: &'static str,
+    /// The tool's `main`, given the arguments after its name.
+    pub run: fn(&[String]) -> ExitCode,
 }
 
 /// The hidden first argument that turns a chapter binary into a worker.
@@ -554,9 +570,20 @@ enum Failure {
 
 /// The whole of a chapter binary: parse the command line, do what it says.
 pub fn main(chapter: &'static Chapter) -> ExitCode {
+    main_with_tools(chapter, &[])
+}
+
+/// [`main`] for a chapter that also ships tools (see [`Tool`]).
+pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(WORKER_ARG) {
         return run_worker(chapter, &args[1..]);
+    }
+    if let Some(tool) = args
+        .first()
+        .and_then(|first| tools.iter().find(|t| t.name == first))
+    {
+        return (tool.run)(&args[1..]);
     }
     let command = Cli::command()
         .name(chapter.crate_name())
@@ -573,7 +600,7 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
         // Help and version exit 0, usage errors exit 2.
         Err(e) => e.exit(),
     };
-    match dispatch(chapter, cli) {
+    match dispatch(chapter, tools, cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
@@ -593,7 +620,7 @@ enum Mode {
     Sequence,
 }
 
-fn dispatch(chapter: &'static Chapter, cli: Cli) -> Result<(), Failure> {
+fn dispatch(chapter: &'static Chapter, tools: &[Tool], cli: Cli) -> Result<(), Failure> {
     let target = cli.target.clone();
     if cli.from.is_some() && target.as_deref() != Some("walk") {
         return Err(Failure::Usage(format!(
@@ -607,7 +634,7 @@ fn dispatch(chapter: &'static Chapter, cli: Cli) -> Result<(), Failure> {
     let mut ctx = build_ctx(&cli)?;
     match target.as_deref() {
         None => {
-            print_list(chapter);
+            print_list(chapter, tools);
             println!(
                 "\nRun one with `cargo run -p {} -- {}`, or `-- --help` for every option.",
                 chapter.crate_name(),
@@ -619,7 +646,7 @@ fn dispatch(chapter: &'static Chapter, cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 println!("{}", list_json(chapter));
             } else {
-                print_list(chapter);
+                print_list(chapter, tools);
             }
             Ok(())
         }
@@ -711,7 +738,7 @@ fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
-fn print_list(chapter: &Chapter) {
+fn print_list(chapter: &Chapter, tools: &[Tool]) {
     println!(
         "Chapter {} — {} ({} listings)\n",
         chapter.number,
@@ -750,6 +777,15 @@ fn print_list(chapter: &Chapter) {
     println!(
         "\nclock: `virtual` listings wait only on timers and may run with --virtual-time; `real` ones do CPU or I/O work and always run on the real clock."
     );
+    if !tools.is_empty() {
+        println!(
+            "\ntools (`cargo run -p {} -- TOOL --help`):",
+            chapter.crate_name()
+        );
+        for tool in tools {
+            println!("  {:<10} {}", tool.name, tool.about);
+        }
+    }
 }
 
 fn list_json(chapter: &Chapter) -> String {
