@@ -18,7 +18,7 @@
 //! own event loop (listing 2.20) must not block the server too.
 //! `cargo run -p shared-util --bin demo-server -- --port 8080` runs it alone.
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -83,16 +83,7 @@ impl DemoServer {
     /// Starts a server as `config` says. Fails with a clear message when
     /// the port is taken.
     pub fn start_with(config: DemoConfig) -> anyhow::Result<Self> {
-        let listener = StdListener::bind((Ipv4Addr::LOCALHOST, config.port)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::anyhow!(
-                    "port {} on 127.0.0.1 is already in use; choose another with --port (0 picks a free one)",
-                    config.port
-                )
-            } else {
-                anyhow::Error::new(e).context(format!("could not bind 127.0.0.1:{}", config.port))
-            }
-        })?;
+        let listener = crate::net::bind_loopback(config.port)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());

@@ -12,6 +12,7 @@
 //!   `--timeline-svg`), busy time apart from waiting time.
 //! - [`cpu`] — CPU-bound work the optimiser cannot delete (`count_to`).
 //! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
+//! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`demo_server`] — the offline stand-in for example.com.
 //! - [`testing`] — running a chapter binary from a test, with a time bound.
@@ -41,6 +42,7 @@ pub mod cpu;
 pub mod debug;
 pub mod delay;
 pub mod demo_server;
+pub mod net;
 pub mod progress;
 pub mod report;
 pub mod source;
