@@ -265,6 +265,29 @@ pub fn worker_command(name: &str) -> std::process::Command {
     command
 }
 
+/// Lets `chapter02 list | head` end quietly, as command-line tools do.
+///
+/// Rust ignores SIGPIPE, so writing to a closed pipe returns an error and
+/// `println!` panics on it. Restoring the default action makes the process
+/// end silently instead, like `cat` or `ls` would.
+#[allow(unsafe_code)]
+fn restore_sigpipe() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // Safety: called first thing in `main`, before any other thread exists,
+    // and SIG_DFL installs no Rust code as a handler.
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+}
+
+/// Prints an error and its causes, one per line, without a backtrace
+/// (anyhow's `{:?}` would add one whenever RUST_BACKTRACE is set).
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
+}
+
 /// Runs the worker named in `args` (the words after `__worker`).
 fn run_worker(chapter: &Chapter, args: &[String]) -> ExitCode {
     let Some((name, rest)) = args.split_first() else {
@@ -287,7 +310,7 @@ fn run_worker(chapter: &Chapter, args: &[String]) -> ExitCode {
     match (worker.run)(rest) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: worker {name}: {error:?}");
+            eprintln!("error: worker {name}: {}", error_chain(&error));
             ExitCode::from(1)
         }
     }
@@ -575,6 +598,7 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
 
 /// [`main`] for a chapter that also ships tools (see [`Tool`]).
 pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> ExitCode {
+    restore_sigpipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(WORKER_ARG) {
         return run_worker(chapter, &args[1..]);
@@ -607,7 +631,7 @@ pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> Exi
             ExitCode::from(2)
         }
         Err(Failure::Listing(error)) => {
-            eprintln!("error: {error:?}");
+            eprintln!("error: {}", error_chain(&error));
             ExitCode::from(1)
         }
     }
@@ -831,7 +855,7 @@ fn run_all(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Fa
         match run_listing(chapter, listing, cli, ctx, Mode::Sequence) {
             Ok(()) => {}
             Err(Failure::Listing(error)) => {
-                println!("error: {error:?}");
+                println!("error: {}", error_chain(&error));
                 failed.push(listing.id);
             }
             Err(usage) => return Err(usage),
@@ -887,7 +911,7 @@ fn walk(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Failu
             println!("\n── output of {} ──", listing.id);
             match run_listing(chapter, listing, cli, ctx, Mode::Sequence) {
                 Ok(()) => {}
-                Err(Failure::Listing(error)) => println!("error: {error:?}"),
+                Err(Failure::Listing(error)) => println!("error: {}", error_chain(&error)),
                 Err(usage) => return Err(usage),
             }
         }

@@ -7,7 +7,7 @@
 //!
 //! - `GET /` — a small example.com-like HTML page, status 200;
 //! - `GET /delay/{ms}` — answers 200 after `ms` milliseconds (at most 60 s);
-//! - `GET /status/{code}` — answers with that status code (100–599).
+//! - `GET /status/{code}` — answers with that status code (200–599).
 //!
 //! An optional fixed latency is added to every request. The server counts
 //! the requests it served and the peak number in flight at once, so a

@@ -159,3 +159,30 @@ fn walk_without_pausing_runs_the_whole_chapter() {
     assert!(run.stdout.contains("end of chapter 2."));
     assert_eq!(run.stdout.matches("── output of ").count(), 25);
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // Like `chapter02 all | head -1`: the reader goes away early.
+    let mut child = std::process::Command::new(BIN)
+        .args(["all", "--virtual-time", "--count", "1000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101));
+}
+
+#[test]
+fn an_unknown_worker_exits_2() {
+    let run = run_bin(BIN, &["__worker", "nope"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("has no worker 'nope'"),
+        "{}",
+        run.stderr
+    );
+}
