@@ -22,6 +22,13 @@ mod l07a_first_error;
 mod l07b_every_result;
 mod l08_as_completed;
 mod l09_as_completed_timeout;
+mod l10_wait_all;
+mod l11_inspect_results;
+mod l12_first_exception;
+mod l13_first_completed;
+mod l14_first_completed_loop;
+mod l15_wait_timeout;
+mod l16_which_task;
 
 use shared_util::cli::Chapter;
 use shared_util::listing;
@@ -44,6 +51,13 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("4.7b", l07b_every_result, "Every result and every error, in order"),
         listing!("4.8", l08_as_completed, "Results as they complete (1 s, 1 s, 10 s)"),
         listing!("4.9", l09_as_completed_timeout, "As-completed with a 2 s deadline; what still runs"),
+        listing!("4.10", l10_wait_all, "Wait for all: done and pending counts"),
+        listing!("4.11", l11_inspect_results, "Inspecting each result or error without failing"),
+        listing!("4.12", l12_first_exception, "First exception: cancel the rest"),
+        listing!("4.13", l13_first_completed, "First completed: one result, the others pending"),
+        listing!("4.14", l14_first_completed_loop, "Looping on first-completed until none is pending"),
+        listing!("4.15", l15_wait_timeout, "Wait with a 1 s timeout: the slow one stays pending, running"),
+        listing!("4.16", l16_which_task, "Keeping the task's handle to cancel API B, not API A"),
     ],
     workers: &[],
 };

@@ -1,0 +1,37 @@
+//! Listing 4.11 — Inspecting each finished task without failing.
+//!
+//! Python asks a done task for `exception()` and then `result()`; in Rust
+//! the joined value *is* the answer, a `Result` to match on, so there is no
+//! way to read a result that is not there. A good and a bad request: both
+//! are done, one with a status, one with an error we log and move past.
+
+use shared_util::{Ctx, async_timed};
+use tokio::task::JoinSet;
+
+use crate::session::{Session, fetch_status};
+
+#[async_timed]
+async fn main(session: Session, good: String) -> anyhow::Result<()> {
+    let mut fetchers = JoinSet::new();
+    fetchers.spawn(fetch_status(session.clone(), good));
+    fetchers.spawn(fetch_status(session, "python://bad".to_owned()));
+
+    let mut done = Vec::new();
+    while let Some(finished) = fetchers.join_next().await {
+        done.push(finished);
+    }
+    println!("Done task count: {}", done.len());
+    println!("Pending task count: {}", fetchers.len());
+
+    for done_task in done {
+        match done_task? {
+            Ok(status) => println!("{status}"),
+            Err(error) => println!("ERROR: Request got an exception: {error:#}"),
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    main(Session::new()?, ctx.url()?).await
+}

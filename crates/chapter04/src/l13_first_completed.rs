@@ -1,0 +1,36 @@
+//! Listing 4.13 — First completed: handle one result, the rest still pending.
+//!
+//! `FIRST_COMPLETED` is one `join_next` (wait for a task to finish) followed
+//! by `try_join_next` until it returns `None` (collect any others that have
+//! finished meanwhile, without waiting). The requests are quick, so one, two
+//! or all three may be done: run it a few times. When `main` returns, its
+//! `JoinSet` is dropped, and that aborts the tasks still in it.
+
+use shared_util::{Ctx, async_timed};
+use tokio::task::JoinSet;
+
+use crate::session::{Session, fetch_status};
+
+#[async_timed]
+async fn main(session: Session, url: String) -> anyhow::Result<()> {
+    let mut fetchers = JoinSet::new();
+    for _ in 0..3 {
+        fetchers.spawn(fetch_status(session.clone(), url.clone()));
+    }
+
+    let mut done = Vec::from_iter(fetchers.join_next().await);
+    while let Some(finished) = fetchers.try_join_next() {
+        done.push(finished);
+    }
+    println!("Done task count: {}", done.len());
+    println!("Pending task count: {}", fetchers.len());
+
+    for done_task in done {
+        println!("{}", done_task??);
+    }
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    main(Session::new()?, ctx.url()?).await
+}
