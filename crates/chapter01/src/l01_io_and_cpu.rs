@@ -1,0 +1,41 @@
+//! Listing 1.1 — I/O-bound and CPU-bound work side by side.
+//!
+//! Fetch a page (I/O: waiting on the network), turn its headers into
+//! `name: value` lines (CPU: a loop over data in memory), write them to a
+//! file (I/O again). The page is the in-process demo server's unless `--url`
+//! names a real site; the file goes into a fresh directory under the
+//! system's temp dir, printed at the end (the runner has no `--out` flag).
+
+use shared_util::Ctx;
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url()?;
+    // I/O-bound: the thread waits until the response arrives.
+    let response = ureq::get(&url).call()?;
+    println!("fetched {url}: status {}", response.status().as_u16());
+
+    // CPU-bound: format every header as one line.
+    let mut headers = Vec::new();
+    for (name, value) in response.headers() {
+        headers.push(format!("{name}: {}", value.to_str().unwrap_or("<binary>")));
+    }
+    let text = headers.join("\n");
+
+    // I/O-bound again: write the lines to a file.
+    let dir = std::env::temp_dir().join(format!(
+        "chapter01-headers-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("headers.txt");
+    std::fs::write(&file, text + "\n")?;
+    println!(
+        "wrote {} header line(s) to {}",
+        headers.len(),
+        file.display()
+    );
+    Ok(())
+}
