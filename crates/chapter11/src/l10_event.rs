@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shared_util::Ctx;
+use shared_util::timing::{Stopwatch, secs};
 
 use crate::event::Event;
 
@@ -28,6 +29,7 @@ async fn do_work_on_event(event: &Event) {
 }
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
+    let clock = Stopwatch::start();
     let event = Arc::new(Event::new());
     let trigger = tokio::spawn({
         let event = event.clone();
@@ -38,5 +40,6 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     });
     futures::join!(do_work_on_event(&event), do_work_on_event(&event));
     trigger.await?;
+    println!("both tasks done after {} second(s)", secs(clock.elapsed()));
     Ok(())
 }

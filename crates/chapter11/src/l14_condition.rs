@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shared_util::Ctx;
+use shared_util::timing::{Stopwatch, secs};
 
 use crate::condition::Condition;
 
@@ -43,6 +44,7 @@ async fn fire_event(condition: Arc<Condition<()>>, rounds: u64) {
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let rounds = ctx.rounds_or(2);
+    let clock = Stopwatch::start();
     let condition = Arc::new(Condition::new(()));
     let notifier = tokio::spawn(fire_event(condition.clone(), rounds));
     let workers = [
@@ -59,6 +61,9 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             bound.as_secs()
         ),
     };
-    println!("{rounds} rounds done: every notification woke both workers");
+    println!(
+        "{rounds} rounds done in {} second(s): every notification woke both workers",
+        secs(clock.elapsed())
+    );
     Ok(())
 }
