@@ -79,7 +79,8 @@ impl LiveChildren {
 /// before the error is returned.
 pub async fn interruptible<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
     tokio::select! {
-        result = work => result,
+        // Ctrl-C first, so its handler is in place before any child starts.
+        biased;
         _ = tokio::signal::ctrl_c() => {
             // `work` has been dropped here: the kills are sent.
             if reap_all(Duration::from_secs(2)).await {
@@ -88,6 +89,7 @@ pub async fn interruptible<T>(work: impl Future<Output = anyhow::Result<T>>) -> 
                 Err(anyhow!("interrupted by Ctrl-C: a child was still alive 2 s after the kill"))
             }
         }
+        result = work => result,
     }
 }
 

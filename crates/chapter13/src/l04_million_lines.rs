@@ -42,7 +42,7 @@ pub fn command(lines: usize) -> Command {
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let mut process = child::start(&mut command(3), "million-lines 3", "printed 3 lines")?;
-    let status = process.wait().await?;
+    let status = child::interruptible(async { Ok(process.wait().await?) }).await?;
     println!("Process returned: {}", book_code(status));
     println!(
         "the real child prints {LINES} of these lines: {} bytes, far more than a pipe holds (64 KiB by default on Linux)",

@@ -41,7 +41,7 @@ pub fn command() -> Command {
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let mut process = child::start(&mut command(), "username", "asked for a username")?;
-    let status = process.wait().await?;
+    let status = child::interruptible(async { Ok(process.wait().await?) }).await?;
     println!("Process returned: {}", book_code(status));
     Ok(())
 }

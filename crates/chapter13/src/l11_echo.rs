@@ -7,6 +7,7 @@
 //! stdin and stdout: type lines, then `quit`.
 
 use std::io::{BufRead as _, BufWriter, Write as _};
+use std::os::fd::AsFd as _;
 
 use anyhow::bail;
 use shared_util::Ctx;
@@ -20,7 +21,10 @@ pub const PROMPT: &str = "Enter text to echo: ";
 /// The child. Reaching the end of input before `quit` is an error, as
 /// Python's `input()` raises `EOFError`.
 pub fn worker(_args: &[String]) -> anyhow::Result<()> {
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    // Our own buffer straight on the stdout file descriptor: Rust's
+    // `Stdout` is line-buffered and would send the echo on its own.
+    let stdout = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+    let mut out = BufWriter::new(stdout);
     let mut user_input = String::new();
     while user_input != "quit" {
         write!(out, "{PROMPT}")?;
@@ -45,7 +49,7 @@ pub fn command(worker: &str) -> tokio::process::Command {
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let mut process = child::start(&mut command("echo"), "echo", "echoed each line")?;
-    let status = process.wait().await?;
+    let status = child::interruptible(async { Ok(process.wait().await?) }).await?;
     println!("Process returned: {}", book_code(status));
     Ok(())
 }

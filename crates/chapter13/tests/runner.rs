@@ -1,0 +1,138 @@
+//! The runner as a user meets it, and the promises about children: a
+//! missing command is a one-line error naming it, and Ctrl-C kills and
+//! reaps every child.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::time::{Duration, Instant};
+
+use common::{BIN, assert_no_leftovers, finish, launch, new_marker, processes_with, run_with};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let run = shared_util::testing::run_bin(BIN, &["list", "--json"], "");
+    assert_eq!(run.code, Some(0));
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("list --json is JSON");
+    let listed: Vec<&str> = json["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    let registered: Vec<&str> = chapter13::CHAPTER.listings.iter().map(|l| l.id).collect();
+    assert_eq!(listed, registered);
+    let expected: Vec<String> = (1..=14).map(|n| format!("13.{n}")).collect();
+    assert_eq!(registered, expected);
+}
+
+#[test]
+fn a_missing_command_exits_1_naming_it_and_the_os_reason() {
+    for (id, shown) in [("13.1", "ls -l"), ("13.2", "sleep 3"), ("13.3", "ls -la")] {
+        let run = run_with(&[id], "", &[("PATH", "/nonexistent-ch13")]);
+        assert_eq!(run.code, Some(1), "{id}: {}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains(&format!(
+                "`{shown}` could not start here, so nothing ran; it would have "
+            )),
+            "{id}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stderr.contains(&format!(
+                "could not start `{shown}`: No such file or directory (os error 2)"
+            )),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_unknown_worker_is_a_usage_error() {
+    let run = shared_util::testing::run_bin(BIN, &["__worker", "nope"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("has no worker 'nope'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ctrl_c_kills_and_reaps_every_child() {
+    let marker = new_marker("ctrl-c");
+    // The worker stand-in, so the children are our own binary: 40 of them,
+    // two at a time, is far longer than this test waits.
+    let mut child = launch(
+        &["13.8", "--requests", "40", "--limit", "2"],
+        &marker,
+        &[("PATH", "/nonexistent-ch13")],
+    );
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8 output");
+        let started = line.starts_with("encrypting 40 texts");
+        seen.push(line);
+        if started {
+            break;
+        }
+    }
+    assert!(
+        seen.last().is_some_and(|l| l.starts_with("encrypting 40")),
+        "{seen:?}"
+    );
+
+    // The check must be able to see children at all: wait until it does.
+    let start = Instant::now();
+    while processes_with(&marker).len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no children seen"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let pid = child.id();
+    let workers = processes_with(&marker)
+        .into_iter()
+        .filter(|(p, cmd)| *p != pid && cmd.contains("__worker encrypt"))
+        .count();
+    assert!(workers >= 1, "{:?}", processes_with(&marker));
+
+    kill(Pid::from_raw(pid as i32), Signal::SIGINT).expect("SIGINT sent");
+    // Collect the rest of stdout on a thread while `finish` waits.
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let run = finish(child, "");
+    let _ = rest.join();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("interrupted by Ctrl-C: every child was killed and reaped"),
+        "{}",
+        run.stderr
+    );
+    assert_no_leftovers(&marker);
+}
+
+#[test]
+fn the_leftover_check_sees_a_live_marked_process() {
+    // A control for `assert_no_leftovers`: a marked `sleep` is found while
+    // it runs and no longer once it is killed and reaped.
+    let marker = new_marker("control");
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .env("CH13_TEST_MARKER", &marker)
+        .spawn()
+        .expect("sleep starts");
+    let found = processes_with(&marker);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, sleeper.id());
+    assert!(found[0].1.starts_with("sleep 30"), "{found:?}");
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+    assert_no_leftovers(&marker);
+}
