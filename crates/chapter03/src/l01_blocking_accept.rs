@@ -1,0 +1,31 @@
+//! Listing 3.1 — A blocking server that accepts one connection.
+//!
+//! `accept` parks the whole thread until a client arrives, then hands back
+//! a socket for that client and its address. Rust's `TcpListener::bind`
+//! does the book's socket/setsockopt(SO_REUSEADDR)/bind/listen in one call.
+//! Try it: `cargo run -p chapter03 -- 3.1`, then `nc 127.0.0.1 8000`.
+
+use shared_util::Ctx;
+use shared_util::net::bind_loopback;
+
+use crate::support::{self, announce, server_port};
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let server_socket = bind_loopback(server_port(ctx))?;
+    let address = server_socket.local_addr()?;
+    announce(address, ctx);
+
+    // In demo mode a scripted client plays the part of `nc`.
+    let client = ctx.demo.then(|| {
+        support::spawn_client(move || {
+            let _connection = support::connect(address)?;
+            Ok(())
+        })
+    });
+
+    // Blocks until a client connects.
+    let (connection, client_address) = server_socket.accept()?;
+    println!("I got a connection from {client_address}!");
+    drop(connection);
+    support::finish_client(client)
+}

@@ -1,0 +1,128 @@
+//! Listing 3.7 — An echo server on a selector (mio, epoll underneath).
+//!
+//! Python's `selectors` module and Rust's `mio` both wrap epoll: register
+//! sockets, then sleep in one `poll` call until some are ready, with a
+//! timeout (1 s here) so the loop can say `No events, waiting a bit more!`.
+//! mio reports readiness edge-triggered, so each ready socket is read until
+//! `WouldBlock`, and bytes the client cannot take yet wait for writability.
+//! Idle, the server uses almost no CPU (compare 3.6). Tokio's reactor is this loop.
+
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read as _, Write as _};
+use std::time::Duration;
+
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use shared_util::Ctx;
+use shared_util::net::bind_loopback;
+
+use crate::support::{self, CpuMeter, announce, server_port, show};
+
+const SERVER: Token = Token(0);
+
+/// A client and the bytes read from it that are not yet echoed.
+struct Connection {
+    stream: TcpStream,
+    unsent: Vec<u8>,
+}
+
+/// Echoes until the socket would block either way; false when the client left.
+fn on_ready(connection: &mut Connection) -> std::io::Result<bool> {
+    let mut data = [0u8; 4096];
+    loop {
+        while !connection.unsent.is_empty() {
+            match connection.stream.write(&connection.unsent) {
+                Ok(n) => drop(connection.unsent.drain(..n)),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(true), // wait: writable
+                Err(e) => return Err(e),
+            }
+        }
+        match connection.stream.read(&mut data) {
+            Ok(0) => return Ok(false),
+            Ok(n) => connection.unsent.extend_from_slice(&data[..n]),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(true), // wait: readable
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let std_listener = bind_loopback(server_port(ctx))?;
+    std_listener.set_nonblocking(true)?;
+    let mut server_socket = TcpListener::from_std(std_listener);
+    let address = server_socket.local_addr()?;
+    announce(address, ctx);
+    let mut client = ctx.demo.then(|| {
+        support::spawn_client(move || {
+            let mut stream = support::connect(address)?;
+            println!(
+                "the client got back {}",
+                show(&support::round_trip(&mut stream, b"hello\r\n")?)
+            );
+            Ok(())
+        })
+    });
+
+    let mut selector = Poll::new()?;
+    selector
+        .registry()
+        .register(&mut server_socket, SERVER, Interest::READABLE)?;
+    let mut events = Events::with_capacity(1024);
+    let mut connections: HashMap<Token, Connection> = HashMap::new();
+    let mut next_token = 1;
+    let mut meter = CpuMeter::start();
+    loop {
+        selector.poll(&mut events, Some(Duration::from_secs(1)))?;
+        if events.is_empty() {
+            println!("No events, waiting a bit more!");
+        }
+        for event in &events {
+            if event.token() == SERVER {
+                loop {
+                    match server_socket.accept() {
+                        Ok((mut stream, client_address)) => {
+                            println!("I got a connection from {client_address}!");
+                            let token = Token(next_token);
+                            next_token += 1;
+                            let interest = Interest::READABLE | Interest::WRITABLE;
+                            selector.registry().register(&mut stream, token, interest)?;
+                            connections.insert(
+                                token,
+                                Connection {
+                                    stream,
+                                    unsent: Vec::new(),
+                                },
+                            );
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                        Err(e) => {
+                            println!("accept failed: {e}");
+                            break;
+                        }
+                    }
+                }
+            } else if let Some(connection) = connections.get_mut(&event.token()) {
+                let open = on_ready(connection).unwrap_or_else(|e| {
+                    println!("a connection failed: {e}");
+                    false
+                });
+                if !open {
+                    // Dropping the stream closes it and takes it out of epoll.
+                    connections.remove(&event.token());
+                }
+            }
+        }
+
+        // Demo: once the client is done, measure two idle seconds, as 3.6 does.
+        if client.as_ref().is_some_and(|c| c.is_finished()) {
+            support::finish_client(client.take())?;
+            meter = CpuMeter::start();
+            println!("the client is done; now the server waits with nothing to do");
+        }
+        if ctx.demo && client.is_none() && meter.elapsed() >= Duration::from_secs(2) {
+            meter.report("while idle");
+            return Ok(());
+        }
+    }
+}

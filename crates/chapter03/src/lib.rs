@@ -1,0 +1,54 @@
+//! Chapter 3 — A first asyncio application, on Tokio.
+//!
+//! The book's echo server, from the ground up: blocking sockets (3.1–3.3),
+//! non-blocking ones that fail or spin (3.4–3.6), a selector (3.7, on
+//! mio), then the Tokio server with a task per connection (3.8), signal
+//! handling (3.9) and a server that keeps one client's failure to itself
+//! and shuts down gracefully (3.10). The `load` tool hammers any echo
+//! server and checks every byte. Run `cargo run -p chapter03 -- list`.
+
+mod accept;
+mod load;
+mod support;
+pub mod sys;
+
+mod l01_blocking_accept;
+mod l02_read_until_crlf;
+mod l03_blocking_clients;
+mod l04_non_blocking_socket;
+mod l05_naive_non_blocking;
+mod l06_busy_wait;
+mod l07_selector;
+mod l08_echo_server;
+mod l09_signal_handler;
+mod l10_graceful_echo_server;
+
+use shared_util::cli::{Chapter, Tool};
+use shared_util::listing;
+
+/// The chapter's listings, in the book's order.
+#[rustfmt::skip]
+pub static CHAPTER: Chapter = Chapter {
+    number: 3,
+    title: "A first asyncio application",
+    listings: &[
+        listing!(sync "3.1", l01_blocking_accept, "A blocking server accepts one connection").server(),
+        listing!(sync "3.2", l02_read_until_crlf, "Reading a client's bytes two at a time until \\r\\n").server(),
+        listing!(sync "3.3", l03_blocking_clients, "A blocking server with two clients: the second waits").server(),
+        listing!(sync "3.4", l04_non_blocking_socket, "A non-blocking socket returns WouldBlock instead of waiting"),
+        listing!(sync "3.5", l05_naive_non_blocking, "The naive non-blocking server fails on WouldBlock"),
+        listing!(sync "3.6", l06_busy_wait, "A busy-waiting server works but burns a core").server(),
+        listing!(sync "3.7", l07_selector, "An echo server on a selector (mio/epoll)").server(),
+        listing!("3.8", l08_echo_server, "The Tokio echo server: a task per connection").server(),
+        listing!("3.9", l09_signal_handler, "Catching SIGINT and cancelling running tasks"),
+        listing!("3.10", l10_graceful_echo_server, "A failing client stays contained; graceful shutdown").server(),
+    ],
+    workers: &[],
+};
+
+/// Tools that come with the chapter: `cargo run -p chapter03 -- load --help`.
+pub static TOOLS: &[Tool] = &[Tool {
+    name: "load",
+    about: "many clients against any echo server, every echoed byte verified",
+    run: load::main,
+}];
