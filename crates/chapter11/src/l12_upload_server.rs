@@ -48,6 +48,18 @@ async fn upload_file(port: u16, name: &str, contents: &str) -> anyhow::Result<()
     Ok(())
 }
 
+/// Listens on 127.0.0.1:`port`; a port in use is a one-line error naming it.
+async fn bind(port: u16) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                "port {port} is already in use on 127.0.0.1; stop what is using it or pick another with --port"
+            ),
+            _ => anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {error}"),
+        })
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     // The demo must not fight a real server for port 9000: any free port.
     let port = if ctx.demo {
@@ -55,10 +67,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     } else {
         ctx.port_or(9000)
     };
-    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|error| match error.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!("port {port} is already in use on 127.0.0.1; stop what is using it or pick another with --port"),
-        _ => anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {error}"),
-    })?;
+    let listener = bind(port).await?;
     let port = listener.local_addr()?.port();
     println!("Upload server listening on 127.0.0.1:{port}");
 

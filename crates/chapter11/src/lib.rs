@@ -8,6 +8,33 @@
 //!
 //! Each `lNN_*` module below is one listing of the book; `CHAPTER` is the
 //! table the runner reads.
+//!
+//! Listings 11.1 and 11.2 share a plain `Rc<Cell<u32>>` between tasks on one
+//! thread. The compiler holds that sharing to one thread: hand such a
+//! counter to `tokio::spawn`, whose tasks may move between threads, and the
+//! program does not build (`Rc` is not `Send`):
+//!
+//! ```compile_fail
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use std::{cell::Cell, rc::Rc};
+//! let counter = Rc::new(Cell::new(0));
+//! let shared = counter.clone();
+//! tokio::spawn(async move { shared.set(shared.get() + 1) }).await.unwrap();
+//! # }
+//! ```
+//!
+//! Across threads the counter must say how it is shared, e.g. `Arc` plus an
+//! atomic, and then it builds:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use std::sync::{Arc, atomic::{AtomicU32, Ordering}};
+//! let counter = Arc::new(AtomicU32::new(0));
+//! let shared = counter.clone();
+//! tokio::spawn(async move { shared.fetch_add(1, Ordering::SeqCst) }).await.unwrap();
+//! assert_eq!(counter.load(Ordering::SeqCst), 1);
+//! # }
+//! ```
 
 pub mod condition;
 pub mod event;
