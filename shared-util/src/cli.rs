@@ -278,14 +278,11 @@ fn restore_sigpipe() {
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }
 
-/// Prints an error and its causes, one per line, without a backtrace
-/// (anyhow's `{:?}` would add one whenever RUST_BACKTRACE is set).
+/// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,
+/// without a backtrace (anyhow's `{:?}` adds one whenever RUST_BACKTRACE is
+/// set).
 fn error_chain(error: &anyhow::Error) -> String {
-    let mut text = error.to_string();
-    for cause in error.chain().skip(1) {
-        text.push_str(&format!("\n  caused by: {cause}"));
-    }
-    text
+    format!("{error:#}")
 }
 
 /// Runs the worker named in `args` (the words after `__worker`).

@@ -8,12 +8,15 @@
 //! `spawn_blocking` (chapter 7). Each request waits 200 ms on the server
 //! (`/delay/200`), standing in for a far-away site; `--url` uses a real one.
 
+use anyhow::Context as _;
 use shared_util::{Ctx, async_timed};
 
 #[async_timed]
 async fn get_example_status(url: String) -> anyhow::Result<u16> {
     // Blocks this thread, and so the whole runtime, until the reply comes.
-    let response = ureq::get(&url).call()?;
+    let response = ureq::get(&url)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
     Ok(response.status().as_u16())
 }
 
