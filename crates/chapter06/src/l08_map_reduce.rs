@@ -1,0 +1,50 @@
+//! Listing 6.8 — MapReduce: a parallel map over partitions, then a merge.
+//!
+//! The book partitions the file into chunks of 60,000 lines, maps each chunk
+//! in a process pool through `run_in_executor`, gathers, and merges. Rust
+//! needs no processes for this (no GIL): each partition is mapped on
+//! rayon's thread pool and its result comes back through a oneshot channel,
+//! so the async code awaits without blocking its thread. `--count N` sets
+//! the number of lines, as in 6.7.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+use shared_util::timing::Stopwatch;
+use shared_util::{Ctx, secs};
+
+use crate::ngram::{
+    DEFAULT_LINES, PARTITION_LINES, ensure_file, map_frequencies, merge_dictionaries, on_rayon,
+    partition, report,
+};
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let lines = ctx.count_or(DEFAULT_LINES);
+    // Reading a large file blocks: it goes to a blocking thread too.
+    let text: Arc<str> = tokio::task::spawn_blocking(move || {
+        anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())
+    })
+    .await??;
+
+    let start = Stopwatch::start();
+    let tasks = partition(&text, PARTITION_LINES).into_iter().map(|range| {
+        let text = Arc::clone(&text);
+        on_rayon(move || map_frequencies(&text[range]))
+    });
+    let mapped = join_all(tasks)
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let partitions = mapped.len();
+    let final_result = mapped
+        .into_iter()
+        .fold(Default::default(), merge_dictionaries);
+    let took = start.elapsed();
+
+    report(&final_result);
+    println!(
+        "MapReduce over {partitions} partitions took {} seconds",
+        secs(took)
+    );
+    Ok(())
+}

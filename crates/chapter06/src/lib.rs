@@ -1,0 +1,62 @@
+//! Chapter 6 — Handling CPU-bound work, in Rust.
+//!
+//! Python needs processes for CPU-bound work because of the GIL; Rust does
+//! not, and this chapter shows both answers: real worker processes (this
+//! binary re-executed, fed jobs over pipes) where the book uses
+//! `multiprocessing`, and rayon threads where Rust would normally go. Then
+//! MapReduce on a generated Ngram file, and memory shared between
+//! processes: races, atomics, pool initializers and progress reporting.
+//! Run `cargo run -p chapter06 -- list` to see the listings.
+//!
+//! `process`, `pool`, `shared`, `ngram` and `workers` hold what several
+//! listings share; every other module is one listing.
+
+pub mod ngram;
+pub mod pool;
+pub mod process;
+pub mod shared;
+mod workers;
+
+mod l01_two_processes;
+mod l02_pool_apply;
+mod l03_pool_apply_async;
+mod l04_pool_map;
+mod l05_pool_from_async;
+mod l06_word_frequencies;
+mod l07_ngram_one_thread;
+mod l08_map_reduce;
+mod l09_parallel_reduce;
+mod l10_shared_value_array;
+mod l11_race;
+mod l12_atomic_add;
+mod l13_pool_initializer;
+mod l14_progress;
+
+pub use l11_race::misses;
+
+use shared_util::cli::Chapter;
+use shared_util::listing;
+
+/// The chapter's listings, in the book's order.
+#[rustfmt::skip]
+pub static CHAPTER: Chapter = Chapter {
+    number: 6,
+    title: "Handling CPU-bound work",
+    listings: &[
+        listing!(sync "6.1", l01_two_processes, "Two child processes count to 100 M and 200 M in parallel"),
+        listing!(sync "6.2", l02_pool_apply, "A process pool's blocking apply"),
+        listing!(sync "6.3", l03_pool_apply_async, "apply_async: both jobs start at once"),
+        listing!(sync "6.4", l04_pool_map, "map: results in input order, small counts wait for a big one"),
+        listing!("6.5", l05_pool_from_async, "The pool from async code: gather, then as-completed"),
+        listing!(sync "6.6", l06_word_frequencies, "Word frequencies of four lines: map, then merge"),
+        listing!(sync "6.7", l07_ngram_one_thread, "Word frequencies of a large Ngram file on one thread"),
+        listing!("6.8", l08_map_reduce, "MapReduce: parallel map over partitions, then merge"),
+        listing!("6.9", l09_parallel_reduce, "MapReduce with a parallel tree reduce"),
+        listing!(sync "6.10", l10_shared_value_array, "A shared value and array, each changed by its own process"),
+        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times"),
+        listing!(sync "6.12", l12_atomic_add, "The same with an atomic add: always 2"),
+        listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
+        listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
+    ],
+    workers: workers::WORKERS,
+};

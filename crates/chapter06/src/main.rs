@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    shared_util::cli::main(&chapter06::CHAPTER)
+}

@@ -1,0 +1,195 @@
+//! Word frequencies over a Google Books Ngram-style file, for 6.6–6.9.
+//!
+//! The book downloads one file of the Ngram 1-grams (1.8 GB, lines of
+//! `word<TAB>year<TAB>match_count<TAB>volume_count`). This module writes a
+//! file in the same format instead, from a seeded generator, so every run on
+//! every machine counts the same words. It is cached in the temp dir under a
+//! name that includes the line count: reruns read it instead of regenerating.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Write as _};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+
+/// Word → total matches.
+pub type Frequencies = HashMap<String, u64>;
+
+/// Lines in the default file: enough for the single-threaded count to take
+/// a few seconds in a release build. `--count N` picks another size.
+pub const DEFAULT_LINES: u64 = 40_000_000;
+
+/// The book's partition size: 60,000 lines per map operation.
+pub const PARTITION_LINES: usize = 60_000;
+
+const SYLLABLES: &[&str] = &[
+    "a", "ab", "ac", "al", "an", "ar", "ba", "be", "ca", "co", "da", "de", "el", "en", "er", "fa",
+    "ga", "ho", "in", "is", "ka", "la", "le", "ma", "mo", "na", "ne", "or", "pa", "ra", "re", "sa",
+    "se", "ta", "te", "th", "ti", "to", "un", "va", "ve", "wa", "xe", "yo", "za",
+];
+
+/// The path of the file with `lines` lines, generating it first if needed.
+/// Says which happened.
+pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
+    anyhow::ensure!(
+        lines > 0,
+        "the Ngram file needs at least one line (--count)"
+    );
+    let path = std::env::temp_dir().join(format!("chapter06-ngrams-v1-{lines}.tsv"));
+    if path.exists() {
+        println!(
+            "using the cached Ngram file {} ({lines} lines)",
+            path.display()
+        );
+        return Ok(path);
+    }
+    // Write under a private name, then rename: a half-written file is never
+    // mistaken for a cached one, even with two runs at once.
+    let partial = path.with_extension(format!("{}.partial", std::process::id()));
+    generate(&partial, lines)?;
+    std::fs::rename(&partial, &path)?;
+    println!(
+        "generated the Ngram file {} ({lines} lines)",
+        path.display()
+    );
+    Ok(path)
+}
+
+fn generate(path: &std::path::Path, lines: u64) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(2022);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let mut written = 0;
+    let mut word = String::from("Aardvark");
+    while written < lines {
+        // Like the real file: one line per year in which the word appeared.
+        let years = rng.random_range(1..=200).min(lines - written);
+        let first_year = rng.random_range(1800..=2008 - 199);
+        for year in first_year..first_year + years {
+            let matches: u64 = rng.random_range(1..=1_000);
+            let volumes = rng.random_range(1..=matches);
+            writeln!(out, "{word}\t{year}\t{matches}\t{volumes}")?;
+        }
+        written += years;
+        word.clear();
+        for _ in 0..rng.random_range(2..=4) {
+            word.push_str(SYLLABLES[rng.random_range(0..SYLLABLES.len())]);
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The map step: total matches per word in some lines of the file.
+pub fn map_frequencies(text: &str) -> Frequencies {
+    let mut frequencies = Frequencies::new();
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some(word), Some(_year), Some(count)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let count: u64 = count.parse().unwrap_or(0);
+        // Look up by &str first: no String is allocated for a known word.
+        match frequencies.get_mut(word) {
+            Some(total) => *total += count,
+            None => {
+                frequencies.insert(word.to_owned(), count);
+            }
+        }
+    }
+    frequencies
+}
+
+/// The reduce step: adds `second`'s counts into `first`.
+pub fn merge_dictionaries(mut first: Frequencies, second: Frequencies) -> Frequencies {
+    if first.len() < second.len() {
+        return merge_dictionaries(second, first);
+    }
+    for (word, count) in second {
+        *first.entry(word).or_insert(0) += count;
+    }
+    first
+}
+
+/// Byte ranges of `text` holding `lines_each` whole lines each.
+pub fn partition(text: &str, lines_each: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let mut lines = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
+            lines += 1;
+            if lines == lines_each {
+                ranges.push(start..index + 1);
+                start = index + 1;
+                lines = 0;
+            }
+        }
+    }
+    if start < text.len() {
+        ranges.push(start..text.len());
+    }
+    ranges
+}
+
+/// Prints what the three versions must agree on: the book's Aardvark line,
+/// and a fingerprint of every (word, count) pair, so "identical counts" is
+/// checked for the whole map, not one word.
+pub fn report(frequencies: &Frequencies) {
+    println!(
+        "Aardvark has appeared {} times.",
+        frequencies.get("Aardvark").copied().unwrap_or(0)
+    );
+    let mut pairs: Vec<(&String, &u64)> = frequencies.iter().collect();
+    pairs.sort_unstable();
+    // FNV-1a over the sorted pairs.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (word, count) in &pairs {
+        for byte in word.bytes().chain(count.to_le_bytes()) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let total: u64 = frequencies.values().sum();
+    println!(
+        "{} distinct words, {total} matches (fingerprint {hash:016x})",
+        pairs.len()
+    );
+}
+
+/// Runs `job` on rayon's thread pool and hands its result back through a
+/// oneshot channel: awaiting it blocks no runtime thread.
+pub async fn on_rayon<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let _ = sender.send(job());
+    });
+    receiver
+        .await
+        .map_err(|_| anyhow::anyhow!("a rayon job panicked"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_then_merge_adds_counts() {
+        let a = map_frequencies("cat\t1900\t2\t1\ndog\t1900\t5\t1\ncat\t1901\t3\t1\n");
+        let b = map_frequencies("dog\t1902\t1\t1\n");
+        let merged = merge_dictionaries(a, b);
+        assert_eq!(merged["cat"], 5);
+        assert_eq!(merged["dog"], 6);
+    }
+
+    #[test]
+    fn partitions_cover_the_text_on_line_boundaries() {
+        let text = "a\t1\t1\t1\nb\t1\t1\t1\nc\t1\t1\t1\n";
+        let ranges = partition(text, 2);
+        assert_eq!(ranges, vec![0..16, 16..24]);
+        assert_eq!(partition("x\t1\t1\t1", 2), vec![0..7]);
+    }
+}

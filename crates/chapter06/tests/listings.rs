@@ -1,0 +1,325 @@
+//! Every chapter-6 listing, run as a user runs it: the real binary, real
+//! flags, small counts so debug builds stay quick. Claims are checked by
+//! pids, orders and counts, never by wall time; the process table is
+//! checked for leftover workers after success and after Ctrl-C.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use shared_util::testing::{Run, run_bin};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
+
+fn run(args: &[&str]) -> Run {
+    let run = run_bin(BIN, args, "");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "chapter06 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// The number right after `needle` on the first line containing it.
+fn number_after(text: &str, needle: &str) -> u64 {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle:?} in:\n{text}"))
+        + needle.len();
+    let digits: String = text[start..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {needle:?} in:\n{text}"))
+}
+
+/// Lines that are just a number, in order.
+fn numbers(lines: &[&str]) -> Vec<u64> {
+    lines.iter().filter_map(|line| line.parse().ok()).collect()
+}
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let run = run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let listed: Vec<&str> = json["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    let registered: Vec<&str> = chapter06::CHAPTER.listings.iter().map(|l| l.id).collect();
+    assert_eq!(listed, registered);
+    let expected: Vec<String> = (1..=14).map(|n| format!("6.{n}")).collect();
+    assert_eq!(registered, expected);
+}
+
+#[test]
+fn listing_6_1_counts_in_two_child_processes() {
+    let run = run(&["6.1", "--count", "1000000"]);
+    let child_a = number_after(
+        &run.stdout[run.stdout.find("to 1000000 ").unwrap()..],
+        "(process",
+    );
+    let child_b = number_after(
+        &run.stdout[run.stdout.find("to 2000000 ").unwrap()..],
+        "(process",
+    );
+    let parent = number_after(&run.stdout, "(parent process");
+    assert!(
+        child_a != child_b && child_a != parent && child_b != parent,
+        "{}",
+        run.stdout
+    );
+    assert!(run.lines().last().unwrap().starts_with("Completed in "));
+}
+
+#[test]
+fn listings_6_2_and_6_3_greet_through_the_pool() {
+    for id in ["6.2", "6.3"] {
+        let run = run(&[id, "--limit", "3"]);
+        assert!(
+            run.stdout.starts_with("Hi there, Jeff\nHi there, John\n"),
+            "{id}: {}",
+            run.stdout
+        );
+    }
+    let run = run(&["6.2", "--limit", "3"]);
+    let pids = run.lines()[2]
+        .split(['[', ']'])
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .count();
+    assert_eq!(pids, 3, "{}", run.stdout);
+}
+
+#[test]
+fn listing_6_4_returns_results_in_input_order() {
+    let run = run(&["6.4", "--count", "2000000"]);
+    let lines = run.lines();
+    assert_eq!(numbers(&lines), [2_000_000, 1, 3, 5, 22], "{}", run.stdout);
+    // The first result cannot be printed before the big count finished.
+    let big_done = run.position("Finished counting to 2000000 in");
+    let first_result = lines.iter().position(|l| *l == "2000000").unwrap();
+    assert!(big_done < first_result);
+    assert_eq!(run.stdout.matches("Finished counting to").count(), 5);
+    assert!(
+        run.stdout
+            .ends_with("the same map on rayon threads:\n[2000000, 1, 3, 5, 22]\n")
+    );
+}
+
+#[test]
+fn listing_6_5_gathers_in_order_and_then_takes_results_as_they_complete() {
+    let run = run(&["6.5", "--count", "2000000"]);
+    let lines = run.lines();
+    let split = run.position("as completed:");
+    assert_eq!(
+        numbers(&lines[..split]),
+        [1, 3, 5, 22, 2_000_000],
+        "{}",
+        run.stdout
+    );
+    let mut completed = numbers(&lines[split..]);
+    completed.sort_unstable();
+    assert_eq!(completed, [1, 3, 5, 22, 2_000_000], "{}", run.stdout);
+}
+
+#[test]
+fn listing_6_6_maps_then_merges() {
+    insta::assert_snapshot!("listing_6_6", run(&["6.6"]).stdout);
+}
+
+#[test]
+fn listings_6_7_to_6_9_count_the_same_words() {
+    // A small file of its own size, so no other test races to create it.
+    let lines = "150001";
+    let summaries: Vec<String> = ["6.7", "6.8", "6.9"]
+        .iter()
+        .map(|id| {
+            let run = run(&[id, "--count", lines]);
+            let aardvark = run.lines()[run.position("Aardvark has appeared")].to_owned();
+            let fingerprint = run.lines()[run.position("distinct words")].to_owned();
+            format!("{aardvark}\n{fingerprint}")
+        })
+        .collect();
+    assert_eq!(summaries[0], summaries[1]);
+    assert_eq!(summaries[0], summaries[2]);
+    assert!(number_after(&summaries[0], "Aardvark has appeared") > 0);
+    // 150,001 lines make 3 partitions of 60,000 lines or fewer.
+    let run = run(&["6.8", "--count", lines]);
+    assert!(run.stdout.contains("over 3 partitions"), "{}", run.stdout);
+    let run = run_bin(BIN, &["6.9", "--count", lines], "");
+    assert!(
+        run.stdout.contains("reduce round: 3 dictionaries -> 1"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn listing_6_10_each_process_changes_its_own_data() {
+    assert_eq!(run(&["6.10"]).stdout, "1\n[1, 1]\n");
+}
+
+#[test]
+fn listing_6_11_counts_the_lost_increments_it_prints() {
+    let run = run(&["6.11", "--rounds", "20"]);
+    let values: Vec<&str> = run.lines()[..run.lines().len() - 1]
+        .iter()
+        .flat_map(|row| row.split(' '))
+        .collect();
+    assert_eq!(values.len(), 20);
+    // Either outcome may happen; the count must match what was printed.
+    assert!(
+        values.iter().all(|v| *v == "1" || *v == "2"),
+        "{}",
+        run.stdout
+    );
+    let ones = values.iter().filter(|v| **v == "1").count() as u64;
+    assert_eq!(
+        number_after(run.lines().last().unwrap(), ""),
+        ones,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("of 20 runs ended at 1 instead of 2\n"));
+}
+
+#[test]
+fn listing_6_12_always_ends_at_2() {
+    let run = run(&["6.12"]);
+    let values: Vec<&str> = run.lines()[..4]
+        .iter()
+        .flat_map(|row| row.split(' '))
+        .collect();
+    assert_eq!(values, vec!["2"; 100]);
+    assert_eq!(run.lines()[4], "all 100 runs ended at 2");
+}
+
+#[test]
+fn listing_6_13_every_worker_shares_the_counter() {
+    assert_eq!(
+        run(&["6.13", "--limit", "2"]).stdout,
+        "1\n11 (10 more increments across 2 workers)\n"
+    );
+}
+
+#[test]
+fn listing_6_14_progress_reaches_the_total() {
+    let run = run(&["6.14", "--count", "3000000", "--rounds", "12"]);
+    let progress: Vec<u64> = run
+        .lines()
+        .iter()
+        .map(|l| number_after(l, "Finished"))
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{}", run.stdout);
+    assert_eq!(
+        run.lines().last().copied(),
+        Some("Finished 12/12 map operations")
+    );
+}
+
+/// Pids of live processes whose environment carries `marker`.
+fn processes_with(marker: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(environ) = std::fs::read(entry.path().join("environ"))
+            && environ
+                .split(|b| *b == 0)
+                .any(|var| var.ends_with(marker.as_bytes()))
+        {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Polls `check` for up to 10 s.
+fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn no_child_process_outlives_a_listing() {
+    for args in [
+        &["6.1", "--count", "1000"][..],
+        &["6.2"],
+        &["6.4", "--count", "1000"],
+        &["6.5", "--count", "1000"],
+        &["6.11", "--rounds", "3"],
+        &["6.13"],
+        &["6.14", "--count", "1000"],
+    ] {
+        let marker = format!("chapter06-test-{}-{}", std::process::id(), args[0]);
+        let output = Command::new(BIN)
+            .args(args)
+            .env("CHAPTER_TEST_MARKER", &marker)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            eventually(|| processes_with(&marker).is_empty()),
+            "{args:?} left {:?}",
+            processes_with(&marker)
+        );
+    }
+}
+
+#[test]
+fn pool_workers_die_when_the_listing_is_interrupted() {
+    let marker = format!("chapter06-ctrl-c-{}", std::process::id());
+    // A count that would run for hours: only the interrupt ends it.
+    let mut listing = Command::new(BIN)
+        .args(["6.4", "--count", "10000000000000", "--limit", "2"])
+        .env("CHAPTER_TEST_MARKER", &marker)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The listing and its two workers are running.
+    assert!(
+        eventually(|| processes_with(&marker).len() == 3),
+        "{:?}",
+        processes_with(&marker)
+    );
+    let pid = nix::unistd::Pid::from_raw(listing.id() as i32);
+    // Ctrl-C for the listing alone: its workers get no signal of their own.
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = listing.wait().unwrap();
+    assert!(!status.success());
+    assert!(
+        eventually(|| processes_with(&marker).is_empty()),
+        "left behind: {:?}",
+        processes_with(&marker)
+    );
+}
+
+#[test]
+fn the_process_scan_sees_a_marked_process() {
+    let marker = format!("chapter06-scan-{}", std::process::id());
+    let mut sleeper = Command::new("sleep")
+        .arg("30")
+        .env("CHAPTER_TEST_MARKER", &marker)
+        .spawn()
+        .unwrap();
+    assert_eq!(processes_with(&marker), vec![sleeper.id()]);
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+    assert!(processes_with(&marker).is_empty());
+}
