@@ -58,6 +58,7 @@ struct Tally {
     errors: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
     bytes_verified: AtomicU64,
     messages: AtomicU64,
+    connected: AtomicU64,
 }
 
 impl Tally {
@@ -229,8 +230,10 @@ async fn load(address: SocketAddr, args: &Args) -> bool {
     let errors = tally.error_count();
     println!("server:           {address}");
     println!(
-        "connections made: {} active, {idle_ok} idle still echoing at the end (of {} asked)",
-        args.clients, args.idle
+        "connections made: {} of {} active, {idle_ok} of {} idle (still echoing at the end)",
+        tally.connected.load(Ordering::Relaxed),
+        args.clients,
+        args.idle
     );
     println!(
         "messages:         {messages} of {} echoed and verified ({} bytes each)",
@@ -290,6 +293,7 @@ async fn run_client(
             return times;
         }
     };
+    tally.connected.fetch_add(1, Ordering::Relaxed);
     let _ = stream.set_nodelay(true);
     let mut payload = vec![0u8; size];
     let mut echo = vec![0u8; size];

@@ -69,6 +69,7 @@ fn listing_3_3_serves_the_second_client_only_after_the_first_finishes() {
     second.set_read_timeout(Some(common::WAIT)).unwrap();
     second.read_exact(&mut echo).unwrap();
     assert_eq!(&echo, b"second\r\n");
+    server.wait_for(r#"is: b"second\r\n""#);
     let output = server.output();
     let gone = output
         .find("disconnected")
