@@ -66,7 +66,11 @@ impl Encryptor {
     /// Encrypts `text` in a new child, communicate-style: the text goes in
     /// on stdin while stdout is read, then the child is reaped.
     pub async fn encrypt(&self, text: &str, live: &LiveChildren) -> anyhow::Result<Vec<u8>> {
-        let mut process = child::start(&mut self.command(), "encrypt", "encrypted one text")?;
+        let shown = match self {
+            Encryptor::Gpg(_) => "gpg -c --batch",
+            Encryptor::Worker => "chapter13 __worker encrypt",
+        };
+        let mut process = child::start(&mut self.command(), shown, "encrypted one text")?;
         live.started();
         let mut stdin = process.stdin.take().expect("stdin was piped");
         let feed = async move {
