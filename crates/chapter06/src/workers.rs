@@ -153,7 +153,7 @@ fn racy_increment(args: &[String]) -> anyhow::Result<()> {
     let counter = &shared.slots()[0];
     let value = counter.load(Relaxed);
     // The other process may read the same value while we are here.
-    count_to(std::hint::black_box(20_000));
+    count_to(std::hint::black_box(1_000_000));
     counter.store(value + 1, Relaxed);
     Ok(())
 }
