@@ -13,7 +13,7 @@ use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
 use crate::ngram::{
-    DEFAULT_LINES, Frequencies, PARTITION_LINES, ensure_file, map_frequencies, merge_dictionaries,
+    DEFAULT_LINES, Frequencies, PARTITION_BYTES, ensure_file, map_frequencies, merge_dictionaries,
     on_rayon, partition, report,
 };
 
@@ -49,7 +49,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     .await??;
 
     let start = Stopwatch::start();
-    let tasks = partition(&text, PARTITION_LINES).into_iter().map(|range| {
+    let tasks = partition(&text, PARTITION_BYTES).into_iter().map(|range| {
         let text = Arc::clone(&text);
         on_rayon(move || map_frequencies(&text[range]))
     });
