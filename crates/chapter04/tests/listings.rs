@@ -217,7 +217,7 @@ fn listing_4_8_yields_results_in_completion_order() {
 
 #[test]
 fn listing_4_9_times_out_exactly_the_unfinished_ones_and_aborts_them() {
-    let run = run(&["4.9", "--scale", "0.1"]);
+    let run = run(&["4.9", "--scale", "0.3"]);
     assert_eq!(lines_starting(&run, "200").len(), 1, "{}", run.stdout);
     assert_eq!(lines_starting(&run, "We got a timeout error!").len(), 2);
     let running = lines_starting(&run, "still running: task ");
@@ -300,7 +300,7 @@ fn listing_4_14_timeline_shows_three_overlapping_requests() {
 
 #[test]
 fn listing_4_15_leaves_exactly_one_pending_which_then_completes() {
-    let run = run(&["4.15", "--scale", "0.2"]);
+    let run = run(&["4.15", "--scale", "0.5"]);
     assert_eq!(counts(&run, "Done task count: "), [2]);
     assert_eq!(counts(&run, "Pending task count: "), [1]);
     assert!(
@@ -314,7 +314,7 @@ fn listing_4_15_leaves_exactly_one_pending_which_then_completes() {
 
 #[test]
 fn listing_4_16_cancels_api_b_and_not_api_a() {
-    let run = run(&["4.16", "--scale", "0.2"]);
+    let run = run(&["4.16", "--scale", "0.5"]);
     assert_eq!(lines_starting(&run, "API A finished: 200").len(), 1);
     assert_eq!(lines_starting(&run, "API B too slow, cancelling").len(), 1);
     assert_eq!(lines_starting(&run, "API B was cancelled").len(), 1);
