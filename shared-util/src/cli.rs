@@ -8,7 +8,8 @@
 //! - `<id>` — run one listing (`2.9`, `9` and `2_9` all work), `--source`
 //!   to show its code first;
 //! - `all` — every listing in order, servers in demo mode;
-//! - a chapter's own tools, e.g. `load` (see [`Tool`]);
+//! - a chapter's own tools, e.g. `load` (see [`Tool`]), and options, e.g.
+//!   `--idle-timeout` (see [`Opt`]), registered with [`main_with`];
 //! - `walk [id]` — the classroom mode: show a listing's source, run it on
 //!   Enter, move on (`--no-pause` for scripts);
 //! - runtime flags: `--runtime current-thread|multi-thread`, `--workers N`,
@@ -250,6 +251,61 @@ pub struct Tool {
     pub run: fn(&[String]) -> ExitCode,
 }
 
+/// A command-line option of one chapter, beyond the runner's own flags:
+/// `--idle-timeout 60`, `--passwords 10000`. Declare them in the chapter
+/// and pass them to [`main_with`]; listings read them with
+/// [`Ctx::number`], [`Ctx::text`] or [`Ctx::flag`].
+#[derive(Debug, Clone, Copy)]
+pub struct Opt {
+    /// The long flag without dashes, e.g. `idle-timeout`.
+    pub name: &'static str,
+    /// What the value is.
+    pub kind: OptKind,
+    /// One line for `--help`.
+    pub help: &'static str,
+}
+
+/// The kind of value an [`Opt`] takes; the runner checks it (exit 2 on a
+/// bad value) before any listing runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptKind {
+    /// A whole number (`u64`).
+    Number,
+    /// Any text, e.g. a file name.
+    Text,
+    /// Present or not, no value.
+    Flag,
+}
+
+impl Opt {
+    /// `--name N`, a whole number.
+    pub const fn number(name: &'static str, help: &'static str) -> Self {
+        Self {
+            name,
+            kind: OptKind::Number,
+            help,
+        }
+    }
+
+    /// `--name TEXT`.
+    pub const fn text(name: &'static str, help: &'static str) -> Self {
+        Self {
+            name,
+            kind: OptKind::Text,
+            help,
+        }
+    }
+
+    /// `--name`, a switch.
+    pub const fn flag(name: &'static str, help: &'static str) -> Self {
+        Self {
+            name,
+            kind: OptKind::Flag,
+            help,
+        }
+    }
+}
+
 /// The hidden first argument that turns a chapter binary into a worker.
 pub const WORKER_ARG: &str = "__worker";
 
@@ -402,6 +458,8 @@ pub struct Ctx {
     pub flavor: Flavor,
     /// Worker threads of the multi-thread runtime, when set.
     pub workers: Option<usize>,
+    /// The chapter's own options given on the command line (see [`Opt`]).
+    options: std::collections::BTreeMap<&'static str, String>,
     /// Started on first use and shared by every listing of an `all` run.
     server: OnceLock<DemoServer>,
 }
@@ -421,6 +479,7 @@ impl Default for Ctx {
             virtual_time: false,
             flavor: Flavor::CurrentThread,
             workers: None,
+            options: std::collections::BTreeMap::new(),
             server: OnceLock::new(),
         }
     }
@@ -441,6 +500,30 @@ impl Ctx {
     /// `ctx.scaled(10)` is 10 s normally and 1 s with `--scale 0.1`.
     pub fn scaled(&self, seconds: f64) -> Duration {
         Duration::from_secs_f64(seconds * self.scale)
+    }
+
+    /// The chapter option `--name N` (an [`Opt::number`]), or `default`.
+    pub fn number(&self, name: &str, default: u64) -> u64 {
+        self.options
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// The chapter option `--name TEXT` (an [`Opt::text`]), if given.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.options.get(name).map(String::as_str)
+    }
+
+    /// Whether the chapter switch `--name` (an [`Opt::flag`]) was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.options.contains_key(name)
+    }
+
+    /// Sets a chapter option, as `--name value` would (for tests and for
+    /// listings that run other listings' code).
+    pub fn set_option(&mut self, name: &'static str, value: impl Into<String>) {
+        self.options.insert(name, value.into());
     }
 
     /// `--rounds`, or the listing's `default`.
@@ -595,6 +678,16 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
 
 /// [`main`] for a chapter that also ships tools (see [`Tool`]).
 pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> ExitCode {
+    main_with(chapter, tools, &[])
+}
+
+/// [`main`] for a chapter with tools and options of its own (see [`Tool`]
+/// and [`Opt`]).
+pub fn main_with(
+    chapter: &'static Chapter,
+    tools: &'static [Tool],
+    options: &'static [Opt],
+) -> ExitCode {
     restore_sigpipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(WORKER_ARG) {
@@ -606,22 +699,12 @@ pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> Exi
     {
         return (tool.run)(&args[1..]);
     }
-    let command = Cli::command()
-        .name(chapter.crate_name())
-        .bin_name(format!("cargo run -p {} --", chapter.crate_name()))
-        .about(format!(
-            "Chapter {} of Python Concurrency with asyncio, in Rust on Tokio: {}",
-            chapter.number, chapter.title
-        ));
-    let cli = match command
-        .try_get_matches()
-        .and_then(|matches| Cli::from_arg_matches(&matches))
-    {
-        Ok(cli) => cli,
+    let (cli, extra) = match parse_args(chapter, options, std::env::args_os()) {
+        Ok(parsed) => parsed,
         // Help and version exit 0, usage errors exit 2.
         Err(e) => e.exit(),
     };
-    match dispatch(chapter, tools, cli) {
+    match dispatch(chapter, tools, cli, extra) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
@@ -634,6 +717,46 @@ pub fn main_with_tools(chapter: &'static Chapter, tools: &'static [Tool]) -> Exi
     }
 }
 
+/// Parses a chapter binary's command line: the runner's flags plus the
+/// chapter's own options, returned by name.
+fn parse_args(
+    chapter: &Chapter,
+    options: &[Opt],
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<(Cli, std::collections::BTreeMap<&'static str, String>), clap::Error> {
+    let command = Cli::command()
+        .name(chapter.crate_name())
+        .bin_name(format!("cargo run -p {} --", chapter.crate_name()))
+        .about(format!(
+            "Chapter {} of Python Concurrency with asyncio, in Rust on Tokio: {}",
+            chapter.number, chapter.title
+        ))
+        .next_help_heading(format!("Options of chapter {}", chapter.number))
+        .args(options.iter().map(|opt| {
+            let arg = clap::Arg::new(opt.name).long(opt.name).help(opt.help);
+            match opt.kind {
+                OptKind::Number => arg.value_name("N").value_parser(clap::value_parser!(u64)),
+                OptKind::Text => arg.value_name("TEXT"),
+                OptKind::Flag => arg.action(clap::ArgAction::SetTrue),
+            }
+        }));
+    let mut extra = std::collections::BTreeMap::new();
+    let cli = command.try_get_matches_from(args).and_then(|matches| {
+        for opt in options {
+            let value = match opt.kind {
+                OptKind::Number => matches.get_one::<u64>(opt.name).map(u64::to_string),
+                OptKind::Text => matches.get_one::<String>(opt.name).cloned(),
+                OptKind::Flag => matches.get_flag(opt.name).then(String::new),
+            };
+            if let Some(value) = value {
+                extra.insert(opt.name, value);
+            }
+        }
+        Cli::from_arg_matches(&matches)
+    })?;
+    Ok((cli, extra))
+}
+
 /// How a listing is being run: alone, or as part of `all`/`walk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -641,7 +764,12 @@ enum Mode {
     Sequence,
 }
 
-fn dispatch(chapter: &'static Chapter, tools: &[Tool], cli: Cli) -> Result<(), Failure> {
+fn dispatch(
+    chapter: &'static Chapter,
+    tools: &[Tool],
+    cli: Cli,
+    options: std::collections::BTreeMap<&'static str, String>,
+) -> Result<(), Failure> {
     let target = cli.target.clone();
     if cli.from.is_some() && target.as_deref() != Some("walk") {
         return Err(Failure::Usage(format!(
@@ -653,6 +781,7 @@ fn dispatch(chapter: &'static Chapter, tools: &[Tool], cli: Cli) -> Result<(), F
         return Err(Failure::Usage("--json goes with `list`".into()));
     }
     let mut ctx = build_ctx(&cli)?;
+    ctx.options = options;
     match target.as_deref() {
         None => {
             print_list(chapter, tools);
@@ -731,6 +860,7 @@ fn build_ctx(cli: &Cli) -> Result<Ctx, Failure> {
         virtual_time: false,
         flavor: Flavor::CurrentThread,
         workers: cli.workers.map(usize::from),
+        options: std::collections::BTreeMap::new(),
         server: OnceLock::new(),
     })
 }
@@ -1084,6 +1214,47 @@ mod tests {
         assert!(check_url("example.com").is_err());
         assert!(check_url("ftp://example.com").is_err());
         assert!(check_url("http://").is_err());
+    }
+
+    static OPTIONS: &[Opt] = &[
+        Opt::number("idle-timeout", "seconds"),
+        Opt::text("out", "a file"),
+        Opt::flag("script", "scripted mode"),
+    ];
+    static EMPTY: Chapter = Chapter {
+        number: 99,
+        title: "test",
+        listings: &[],
+        workers: &[],
+    };
+
+    fn parse(
+        args: &[&str],
+    ) -> Result<std::collections::BTreeMap<&'static str, String>, clap::Error> {
+        let args = std::iter::once("chapter99")
+            .chain(args.iter().copied())
+            .map(Into::into);
+        parse_args(&EMPTY, OPTIONS, args).map(|(_, extra)| extra)
+    }
+
+    #[test]
+    fn chapter_options_are_parsed_and_checked() {
+        let extra = parse(&["8.13", "--idle-timeout", "5", "--out", "x.txt", "--script"]).unwrap();
+        let mut ctx = Ctx::default();
+        ctx.options = extra;
+        assert_eq!(ctx.number("idle-timeout", 60), 5);
+        assert_eq!(ctx.text("out"), Some("x.txt"));
+        assert!(ctx.flag("script"));
+
+        let none = parse(&["8.13"]).unwrap();
+        ctx.options = none;
+        assert_eq!(ctx.number("idle-timeout", 60), 60);
+        assert_eq!(ctx.text("out"), None);
+        assert!(!ctx.flag("script"));
+
+        let error = parse(&["8.13", "--idle-timeout", "soon"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(parse(&["8.13", "--nope"]).is_err());
     }
 
     #[test]
