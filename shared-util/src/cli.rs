@@ -1239,9 +1239,10 @@ mod tests {
 
     #[test]
     fn chapter_options_are_parsed_and_checked() {
-        let extra = parse(&["8.13", "--idle-timeout", "5", "--out", "x.txt", "--script"]).unwrap();
-        let mut ctx = Ctx::default();
-        ctx.options = extra;
+        let mut ctx = Ctx {
+            options: parse(&["8.13", "--idle-timeout", "5", "--out", "x.txt", "--script"]).unwrap(),
+            ..Ctx::default()
+        };
         assert_eq!(ctx.number("idle-timeout", 60), 5);
         assert_eq!(ctx.text("out"), Some("x.txt"));
         assert!(ctx.flag("script"));
