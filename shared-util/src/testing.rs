@@ -3,11 +3,13 @@
 //! Every chapter tests its listings the way a user runs them: the real
 //! binary, real flags, stdout and stderr captured. [`run_bin`] kills the
 //! child if it outlives its bound, so a listing that hangs fails its test
-//! instead of hanging the suite.
+//! instead of hanging the suite. [`processes_with_marker`] checks the
+//! process table for anything a run left alive.
 
-use std::io::{Read as _, Write as _};
+use std::io::{Read, Write as _};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What a finished run printed and how it exited.
@@ -53,33 +55,41 @@ pub const BOUND: Duration = Duration::from_secs(120);
 /// Runs `bin` with `args`, feeding `stdin` (closed afterwards), and waits at
 /// most [`BOUND`]. Panics if it had to kill the child.
 pub fn run_bin(bin: impl AsRef<Path>, args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(bin.as_ref())
+    run_bin_with(bin, args, stdin, &[])
+}
+
+/// [`run_bin`] with extra environment variables, e.g. a [`new_marker`].
+pub fn run_bin_with(
+    bin: impl AsRef<Path>,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> Run {
+    let child = Command::new(bin.as_ref())
         .args(args)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("could not start {}: {e}", bin.as_ref().display()));
+    finish(child, stdin)
+}
 
-    let mut input = child.stdin.take().expect("stdin is piped");
-    let stdin = stdin.to_owned();
-    let feeder = std::thread::spawn(move || {
+/// Feeds `stdin` to a spawned child (if its stdin is piped), collects its
+/// stdout and stderr (those not already taken by the caller), and waits at
+/// most [`BOUND`], killing it and panicking after that.
+pub fn finish(mut child: Child, stdin: &str) -> Run {
+    let feeder = child.stdin.take().map(|mut input| {
+        let stdin = stdin.to_owned();
         // The child may exit without reading: that is fine.
-        let _ = input.write_all(stdin.as_bytes());
+        std::thread::spawn(move || {
+            let _ = input.write_all(stdin.as_bytes());
+        })
     });
-    let mut out = child.stdout.take().expect("stdout is piped");
-    let mut err = child.stderr.take().expect("stderr is piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = out.read_to_string(&mut text);
-        text
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = err.read_to_string(&mut text);
-        text
-    });
+    let out_reader = read_all(child.stdout.take());
+    let err_reader = read_all(child.stderr.take());
 
     let start = Instant::now();
     let status = loop {
@@ -90,17 +100,134 @@ pub fn run_bin(bin: impl AsRef<Path>, args: &[&str], stdin: &str) -> Run {
             let _ = child.kill();
             let _ = child.wait();
             let stdout = out_reader.join().unwrap_or_default();
-            panic!(
-                "{} {args:?} ran longer than {BOUND:?} and was killed; its output:\n{stdout}",
-                bin.as_ref().display()
-            );
+            panic!("the run took longer than {BOUND:?} and was killed; its output:\n{stdout}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let _ = feeder.join();
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
     Run {
         code: status.code(),
         stdout: out_reader.join().unwrap_or_default(),
         stderr: err_reader.join().unwrap_or_default(),
+    }
+}
+
+/// Reads a stream to the end on its own thread (nothing, if absent).
+fn read_all(stream: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut stream) = stream {
+            let _ = stream.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// The environment variable that marks every process a test run starts.
+///
+/// Children inherit their parent's environment, so every process a listing
+/// starts — its workers, `ls`, `sleep`, their children — carries the
+/// marker, and [`processes_with_marker`] finds whichever are still alive.
+pub const MARKER_VAR: &str = "RCT_TEST_MARKER";
+
+/// A marker no other run of this test process shares.
+pub fn new_marker(name: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A live process found by [`processes_with_marker`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Its process id.
+    pub pid: u32,
+    /// Its short name (`/proc/PID/comm`), e.g. `gpg-agent`.
+    pub name: String,
+    /// Its command line, arguments separated by spaces.
+    pub cmdline: String,
+}
+
+/// Live processes whose environment holds `MARKER_VAR=marker` (Linux: read
+/// from `/proc`). Zombies have no environment left and are not listed;
+/// anything still running is.
+pub fn processes_with_marker(marker: &str) -> Vec<Leftover> {
+    let needle = format!("{MARKER_VAR}={marker}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue; // gone already, or not ours to read
+        };
+        if !environ
+            .split(|b| *b == 0)
+            .any(|var| var == needle.as_bytes())
+        {
+            continue;
+        }
+        let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        found.push(Leftover {
+            pid,
+            name: name.trim().to_owned(),
+            cmdline: String::from_utf8_lossy(&cmdline)
+                .replace('\0', " ")
+                .trim()
+                .to_owned(),
+        });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marked_process_is_found_until_it_ends() {
+        let marker = new_marker("control");
+        let mut child = Command::new("sleep")
+            .arg("30")
+            .env(MARKER_VAR, &marker)
+            .spawn()
+            .expect("sleep runs");
+        // /proc shows the new environment once exec has happened.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while processes_with_marker(&marker).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let found = processes_with_marker(&marker);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].pid, child.id());
+        assert_eq!(found[0].name, "sleep");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(processes_with_marker(&marker).is_empty());
+    }
+
+    #[test]
+    fn finish_collects_output_and_feeds_stdin() {
+        let child = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let run = finish(child, "hello\n");
+        assert_eq!((run.code, run.stdout.as_str()), (Some(0), "hello\n"));
     }
 }
