@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{MARKER_VAR, Run, processes_with_marker, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter01");
 
@@ -106,7 +106,7 @@ fn listing_1_4_leaves_no_child_process_behind() {
     let marker = format!("chapter01-test-{}", std::process::id());
     let status = Command::new(BIN)
         .arg("1.4")
-        .env("CHAPTER_TEST_MARKER", &marker)
+        .env(MARKER_VAR, &marker)
         .output()
         .unwrap();
     assert!(status.status.success());
@@ -194,33 +194,8 @@ fn listing_1_8b_interleaves_three_tasks_on_one_thread() {
 
 /// Pids of live processes whose environment carries `marker`.
 fn processes_with(marker: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if let Ok(environ) = std::fs::read(entry.path().join("environ"))
-            && environ
-                .split(|b| *b == 0)
-                .any(|var| var.ends_with(marker.as_bytes()))
-        {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-#[test]
-fn the_process_scan_finds_a_marked_process() {
-    // The scan above must be able to see a process, or its "none left" means nothing.
-    let marker = format!("chapter01-scan-{}", std::process::id());
-    let mut sleeper = Command::new("sleep")
-        .arg("30")
-        .env("CHAPTER_TEST_MARKER", &marker)
-        .spawn()
-        .unwrap();
-    assert!(processes_with(&marker).contains(&sleeper.id()));
-    sleeper.kill().unwrap();
-    sleeper.wait().unwrap();
-    assert_eq!(processes_with(&marker), Vec::<u32>::new());
+    processes_with_marker(marker)
+        .into_iter()
+        .map(|p| p.pid)
+        .collect()
 }

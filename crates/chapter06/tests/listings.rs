@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{MARKER_VAR, Run, processes_with_marker, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
 
@@ -228,20 +228,10 @@ fn listing_6_14_progress_reaches_the_total() {
 
 /// Pids of live processes whose environment carries `marker`.
 fn processes_with(marker: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if let Ok(environ) = std::fs::read(entry.path().join("environ"))
-            && environ
-                .split(|b| *b == 0)
-                .any(|var| var.ends_with(marker.as_bytes()))
-        {
-            found.push(pid);
-        }
-    }
-    found
+    processes_with_marker(marker)
+        .into_iter()
+        .map(|p| p.pid)
+        .collect()
 }
 
 /// Polls `check` for up to 10 s.
@@ -270,7 +260,7 @@ fn no_child_process_outlives_a_listing() {
         let marker = format!("chapter06-test-{}-{}", std::process::id(), args[0]);
         let output = Command::new(BIN)
             .args(args)
-            .env("CHAPTER_TEST_MARKER", &marker)
+            .env(MARKER_VAR, &marker)
             .output()
             .unwrap();
         assert!(output.status.success(), "{args:?}");
@@ -288,7 +278,7 @@ fn pool_workers_die_when_the_listing_is_interrupted() {
     // A count that would run for hours: only the interrupt ends it.
     let mut listing = Command::new(BIN)
         .args(["6.4", "--count", "10000000000000", "--limit", "2"])
-        .env("CHAPTER_TEST_MARKER", &marker)
+        .env(MARKER_VAR, &marker)
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -308,18 +298,4 @@ fn pool_workers_die_when_the_listing_is_interrupted() {
         "left behind: {:?}",
         processes_with(&marker)
     );
-}
-
-#[test]
-fn the_process_scan_sees_a_marked_process() {
-    let marker = format!("chapter06-scan-{}", std::process::id());
-    let mut sleeper = Command::new("sleep")
-        .arg("30")
-        .env("CHAPTER_TEST_MARKER", &marker)
-        .spawn()
-        .unwrap();
-    assert_eq!(processes_with(&marker), vec![sleeper.id()]);
-    sleeper.kill().unwrap();
-    sleeper.wait().unwrap();
-    assert!(processes_with(&marker).is_empty());
 }
