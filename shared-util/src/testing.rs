@@ -12,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::cli::Chapter;
+
 /// What a finished run printed and how it exited.
 #[derive(Debug)]
 pub struct Run {
@@ -123,6 +125,31 @@ fn read_all(stream: Option<impl Read + Send + 'static>) -> std::thread::JoinHand
         }
         text
     })
+}
+
+/// Runs `bin list --json` and checks that it names exactly the chapter's
+/// registered listings, in order, under the right chapter number. Returns
+/// the ids, for further checks.
+pub fn assert_lists_every_listing(bin: impl AsRef<Path>, chapter: &Chapter) -> Vec<String> {
+    let run = run_bin(bin, &["list", "--json"], "");
+    assert_eq!(run.code, Some(0), "list --json failed: {}", run.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("`list --json` prints JSON");
+    assert_eq!(json["chapter"], chapter.number);
+    let listed: Vec<String> = json["listings"]
+        .as_array()
+        .expect("a `listings` array")
+        .iter()
+        .map(|l| {
+            l["id"]
+                .as_str()
+                .expect("every listing has an id")
+                .to_owned()
+        })
+        .collect();
+    let registered: Vec<&str> = chapter.listings.iter().map(|l| l.id).collect();
+    assert_eq!(listed, registered);
+    listed
 }
 
 /// The environment variable that marks every process a test run starts.

@@ -5,7 +5,9 @@
 
 use std::process::Command;
 
-use shared_util::testing::{MARKER_VAR, Run, processes_with_marker, run_bin};
+use shared_util::testing::{
+    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter01");
 
@@ -37,18 +39,9 @@ fn number_after(run: &Run, needle: &str) -> u64 {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = run(&["list", "--json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter01::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter01::CHAPTER);
     assert_eq!(
-        registered,
+        ids,
         [
             "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.8a", "1.8b"
         ]

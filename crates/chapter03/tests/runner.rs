@@ -1,7 +1,7 @@
 //! The runner as a user meets it: `list --json`, `all`, and each listing's
 //! `--demo` run telling its story in order.
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{Run, assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter03");
 
@@ -13,19 +13,9 @@ fn demo(id: &str) -> Run {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = run_bin(BIN, &["list", "--json"], "");
-    assert_eq!(run.code, Some(0));
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("list --json is JSON");
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter03::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter03::CHAPTER);
     let expected: Vec<String> = (1..=10).map(|n| format!("3.{n}")).collect();
-    assert_eq!(registered, expected);
+    assert_eq!(ids, expected);
 }
 
 #[test]

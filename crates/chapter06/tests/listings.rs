@@ -6,7 +6,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use shared_util::testing::{MARKER_VAR, Run, processes_with_marker, run_bin};
+use shared_util::testing::{
+    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
 
@@ -45,18 +47,9 @@ fn numbers(lines: &[&str]) -> Vec<u64> {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = run(&["list", "--json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter06::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter06::CHAPTER);
     let expected: Vec<String> = (1..=14).map(|n| format!("6.{n}")).collect();
-    assert_eq!(registered, expected);
+    assert_eq!(ids, expected);
 }
 
 #[test]

@@ -1,25 +1,14 @@
 //! The runner as a user meets it for chapter 11: list, unknown ids, all.
 
-use shared_util::testing::run_bin;
+use shared_util::testing::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = run_bin(BIN, &["list", "--json"], "");
-    assert_eq!(run.code, Some(0));
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("list --json is JSON");
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter11::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter11::CHAPTER);
     let expected: Vec<String> = (1..=14).map(|n| format!("11.{n}")).collect();
-    assert_eq!(registered, expected);
-    assert_eq!(json["chapter"], 11);
+    assert_eq!(ids, expected);
 }
 
 #[test]

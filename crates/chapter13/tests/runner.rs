@@ -10,22 +10,13 @@ use std::time::{Duration, Instant};
 use common::{BIN, assert_no_leftovers, finish, launch, new_marker, processes_with, run_with};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
+use shared_util::testing::assert_lists_every_listing;
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = shared_util::testing::run_bin(BIN, &["list", "--json"], "");
-    assert_eq!(run.code, Some(0));
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("list --json is JSON");
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter13::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter13::CHAPTER);
     let expected: Vec<String> = (1..=14).map(|n| format!("13.{n}")).collect();
-    assert_eq!(registered, expected);
+    assert_eq!(ids, expected);
 }
 
 #[test]
