@@ -128,7 +128,7 @@ const WAITING: char = '─';
 /// Columns of the bar area in the text chart.
 pub const TEXT_WIDTH: usize = 60;
 /// Longest label shown before it is cut.
-const MAX_LABEL: usize = 28;
+const MAX_LABEL: usize = 40;
 
 /// Draws the spans as text, one labelled bar each on one time axis.
 ///

@@ -31,6 +31,15 @@ async fn join(number: i32, text: &str) -> String {
     format!("{number}{text}")
 }
 
+/// Not `Debug`: only printable by name.
+struct Client;
+
+#[async_timed(skip(client, url))]
+async fn fetch(client: &Client, url: &str, attempt: u32) -> u32 {
+    let _ = (client, url);
+    attempt
+}
+
 #[async_timed]
 async fn sleeper(seconds: u64) {
     tokio::time::sleep(Duration::from_secs(seconds)).await;
@@ -57,6 +66,13 @@ fn prints_the_name_and_debug_formatted_arguments() {
             "finished join in 0.0000 second(s)"
         ]
     );
+}
+
+#[test]
+fn skipped_arguments_print_by_name() {
+    let (result, lines) = on_paused_clock(fetch(&Client, "http://far.away/", 3));
+    assert_eq!(result, 3);
+    assert_eq!(lines[0], "starting fetch with args (client, url, 3)");
 }
 
 #[test]

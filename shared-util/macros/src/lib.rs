@@ -6,6 +6,7 @@
 
 use proc_macro::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::parse::Parse as _;
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, Pat, ReturnType, parse_macro_input};
 
@@ -22,14 +23,37 @@ use syn::{FnArg, ItemFn, Pat, ReturnType, parse_macro_input};
 /// #[shared_util::async_timed]
 /// async fn delay(seconds: u64) -> u64 { /* ... */ seconds }
 /// ```
+///
+/// `#[async_timed(skip(client, url))]` prints those arguments by name
+/// instead of by value, for arguments that are long, noisy or not `Debug`:
+/// `starting fetch with args (client, url, 3)`.
+/// Reads `skip(a, b)`: arguments printed by name instead of by value.
+fn parse_skip(attr: TokenStream) -> syn::Result<Vec<syn::Ident>> {
+    if attr.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut skipped = Vec::new();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("skip") {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let names = content.parse_terminated(syn::Ident::parse, syn::Token![,])?;
+            skipped.extend(names);
+            Ok(())
+        } else {
+            Err(meta.error("#[async_timed] takes only `skip(arg, ...)`"))
+        }
+    });
+    syn::parse::Parser::parse(parser, attr)?;
+    Ok(skipped)
+}
+
 #[proc_macro_attribute]
 pub fn async_timed(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if !attr.is_empty() {
-        let attr = proc_macro2::TokenStream::from(attr);
-        return syn::Error::new(attr.span(), "#[async_timed] takes no arguments")
-            .to_compile_error()
-            .into();
-    }
+    let skipped = match parse_skip(attr) {
+        Ok(skipped) => skipped,
+        Err(error) => return error.to_compile_error().into(),
+    };
     let function = parse_macro_input!(item as ItemFn);
     if function.sig.asyncness.is_none() {
         return syn::Error::new(
@@ -52,6 +76,10 @@ pub fn async_timed(attr: TokenStream, item: TokenStream) -> TokenStream {
     let formatted_args = sig.inputs.iter().map(|input| match input {
         FnArg::Receiver(_) => quote!(::std::string::String::from("self")),
         FnArg::Typed(typed) => match &*typed.pat {
+            Pat::Ident(ident) if skipped.iter().any(|s| *s == ident.ident) => {
+                let name = ident.ident.to_string();
+                quote!(::std::string::String::from(#name))
+            }
             Pat::Ident(ident) => {
                 let ident = &ident.ident;
                 quote_spanned!(typed.span()=> ::std::format!("{:?}", &#ident))
