@@ -76,7 +76,7 @@ pub fn async_timed(attr: TokenStream, item: TokenStream) -> TokenStream {
     let formatted_args = sig.inputs.iter().map(|input| match input {
         FnArg::Receiver(_) => quote!(::std::string::String::from("self")),
         FnArg::Typed(typed) => match &*typed.pat {
-            Pat::Ident(ident) if skipped.iter().any(|s| *s == ident.ident) => {
+            Pat::Ident(ident) if skipped.contains(&ident.ident) => {
                 let name = ident.ident.to_string();
                 quote!(::std::string::String::from(#name))
             }
