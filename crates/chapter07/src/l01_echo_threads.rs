@@ -1,0 +1,66 @@
+//! Listing 7.1 — An echo server with a thread per connection.
+//!
+//! Blocking `std::net` sockets, like chapter 3's first server, but every
+//! accepted client gets its own OS thread, so clients no longer wait for
+//! each other. Python can do this because `recv`/`sendall` release the GIL;
+//! Rust has no GIL at all. Its flaw: Ctrl-C kills the process without any
+//! goodbye to the clients (7.2 fixes that). Try `nc 127.0.0.1 8000`.
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+
+use shared_util::Ctx;
+use shared_util::net::bind_loopback;
+
+use crate::support::{server_port, show};
+
+fn echo(mut client: TcpStream) -> std::io::Result<()> {
+    let mut buffer = [0u8; 2048];
+    loop {
+        let n = client.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(()); // the client hung up
+        }
+        println!("Received {}, sending!", show(&buffer[..n]));
+        client.write_all(&buffer[..n])?;
+    }
+}
+
+/// `--demo`: one client says hello and leaves.
+fn demo_client(address: std::net::SocketAddr) -> anyhow::Result<()> {
+    let mut stream = TcpStream::connect(address)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    stream.write_all(b"hello threads\r\n")?;
+    let mut echo = [0u8; 15];
+    stream.read_exact(&mut echo)?;
+    println!("client got back {}", show(&echo));
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let server = bind_loopback(server_port(ctx))?;
+    let address = server.local_addr()?;
+    println!("listening on {address}");
+    let client = ctx
+        .demo
+        .then(|| std::thread::spawn(move || demo_client(address)));
+    let mut threads = Vec::new();
+    loop {
+        // Blocks until a client connects.
+        let (connection, _) = server.accept()?;
+        // One thread per client runs `echo`.
+        threads.push(std::thread::spawn(move || echo(connection)));
+        if client.is_some() {
+            break; // the demo has one client
+        }
+    }
+    if let Some(client) = client {
+        client
+            .join()
+            .map_err(|_| anyhow::anyhow!("demo client panicked"))??;
+        for thread in threads {
+            let _ = thread.join();
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Listing 7.4 — 1000 blocking GETs: a thread pool, one by one, 1000 threads.
+//!
+//! The pool has Python's default size, `min(32, cores + 4)`, so at most
+//! that many requests are in flight; the demo server's peak in-flight count
+//! shows it. Then the same requests one after the other, and then one OS
+//! thread each (`--requests N` to change 1000). Threads cost a stack and a
+//! kernel task each, which is why 1000 of them are no match for async I/O.
+//! Each request asks the demo server for a 20 ms delay, like a nearby site.
+
+use rayon::prelude::*;
+use shared_util::Ctx;
+
+use crate::support::{get_status_code, python_pool_size, report_peak, summary, thread_pool};
+
+fn timed<T>(label: &str, work: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let result = work();
+    println!(
+        "{label}: finished requests in {:.4} second(s)",
+        start.elapsed().as_secs_f64()
+    );
+    result
+}
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+    let urls = vec![url; ctx.requests_or(1000)];
+    let size = python_pool_size();
+
+    let pool = thread_pool(size)?;
+    let codes: Vec<u16> = timed(&format!("a pool of {size} threads"), || {
+        pool.install(|| {
+            urls.par_iter()
+                .map(|u| get_status_code(u))
+                .collect::<anyhow::Result<Vec<u16>>>()
+        })
+    })?;
+    println!("{}", summary(&codes));
+    report_peak(ctx);
+
+    let codes: Vec<u16> = timed("one after the other", || {
+        urls.iter()
+            .map(|u| get_status_code(u))
+            .collect::<anyhow::Result<Vec<u16>>>()
+    })?;
+    println!("{}", summary(&codes));
+    report_peak(ctx);
+
+    let codes: Vec<u16> = timed(&format!("{} threads", urls.len()), || {
+        let threads: Vec<_> = urls
+            .iter()
+            .map(|u| {
+                let u = u.clone();
+                std::thread::spawn(move || get_status_code(&u))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .map_err(|_| anyhow::anyhow!("a request thread panicked"))?
+            })
+            .collect::<anyhow::Result<Vec<u16>>>()
+    })?;
+    println!("{}", summary(&codes));
+    report_peak(ctx);
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Listing 7.5 — A thread pool driven from async code, gathered.
+//!
+//! asyncio's `run_in_executor(pool, ...)` hands a function to a pool and
+//! gives back an awaitable. Here the pool is rayon's, and the bridge is a
+//! `oneshot` channel per call: the pool thread sends the result, the async
+//! side awaits the receiver. `join_all` is `gather`. The runtime's own
+//! thread never blocks; at most pool-size requests are in flight.
+
+use shared_util::Ctx;
+use tokio::sync::oneshot;
+
+use crate::support::{get_status_code, python_pool_size, report_peak, summary, thread_pool};
+
+/// Runs `work` on `pool`; the returned future completes with its result.
+async fn run_in_pool<T: Send + 'static>(
+    pool: &rayon::ThreadPool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let (sender, receiver) = oneshot::channel();
+    pool.spawn(move || {
+        let _ = sender.send(work());
+    });
+    Ok(receiver.await?)
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+    let pool = thread_pool(python_pool_size())?;
+    println!("a pool of {} threads", pool.current_num_threads());
+    let tasks = (0..ctx.requests_or(1000)).map(|_| {
+        let url = url.clone();
+        run_in_pool(&pool, move || get_status_code(&url))
+    });
+    let results = futures::future::join_all(tasks).await;
+    let codes = results
+        .into_iter()
+        .map(|r| r?)
+        .collect::<anyhow::Result<Vec<u16>>>()?;
+    println!("{}", summary(&codes));
+    report_peak(ctx);
+    Ok(())
+}

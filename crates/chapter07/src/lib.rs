@@ -1,0 +1,81 @@
+//! Chapter 7 — Handling blocking work with threads, in Rust.
+//!
+//! Threads for blocking I/O: a thread per connection and a clean shutdown
+//! (7.1–7.2), blocking HTTP calls on thread pools, alone and driven from
+//! async code (7.3–7.8), locks that hang and how to detect and avoid it
+//! (7.9–7.11a), a terminal UI whose thread drives a runtime on another
+//! (7.13–7.15), and CPU work on threads — scrypt, SHA-256, row means —
+//! where Python needs the GIL released and Rust has no GIL at all
+//! (7.16–7.19). Run `cargo run -p chapter07 -- list`.
+
+mod hashing;
+pub mod stress_test;
+mod support;
+
+mod l01_echo_threads;
+mod l02_graceful_threads;
+mod l03_blocking_get;
+mod l04_thread_pool_gets;
+mod l05_pool_from_async;
+mod l06_default_executor;
+mod l07_to_thread;
+mod l08_locked_counter;
+mod l09_recursive_relock;
+mod l10_threadsafe_list;
+mod l11_deadlock;
+mod l11a_lock_order;
+mod l13_load_tester;
+mod l16_scrypt_sequential;
+mod l17_scrypt_pool;
+pub mod l17a_sha256;
+mod l18_row_means;
+mod l19_row_means_pool;
+
+use shared_util::cli::{Chapter, Opt, Tool};
+use shared_util::listing;
+
+/// The chapter's listings, in the book's order.
+#[rustfmt::skip]
+pub static CHAPTER: Chapter = Chapter {
+    number: 7,
+    title: "Handling blocking work with threads",
+    listings: &[
+        listing!(sync "7.1", l01_echo_threads, "An echo server with a thread per connection").server(),
+        listing!(sync "7.2", l02_graceful_threads, "Shutting it down cleanly: every client hears \"Shutting down!\"").server(),
+        listing!(sync "7.3", l03_blocking_get, "A blocking GET, twice"),
+        listing!(sync "7.4", l04_thread_pool_gets, "1000 blocking GETs: a thread pool, one by one, 1000 threads"),
+        listing!("7.5", l05_pool_from_async, "A thread pool driven from async code, gathered"),
+        listing!("7.6", l06_default_executor, "The runtime's blocking pool (the default executor)"),
+        listing!("7.7", l07_to_thread, "to_thread: a function and its argument on the blocking pool"),
+        listing!("7.8", l08_locked_counter, "A locked counter from pool threads, an async progress reporter"),
+        listing!(sync "7.9", l09_recursive_relock, "A recursive function relocks a plain mutex: hang detected"),
+        listing!(sync "7.10", l10_threadsafe_list, "A list whose find-and-replace relocks; a reentrant mutex fixes it"),
+        listing!(sync "7.11", l11_deadlock, "Two threads, two locks, opposite order: deadlock detected"),
+        listing!(sync "7.11a", l11a_lock_order, "The fix: one lock order"),
+        listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive(),
+        listing!(sync "7.16", l16_scrypt_sequential, "scrypt over 10,000 random passwords, one at a time"),
+        listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores"),
+        listing!(sync "7.17a", l17a_sha256, "SHA-256 of large buffers on one thread and on a pool"),
+        listing!(sync "7.18", l18_row_means, "The mean of every row of a large matrix, one thread"),
+        listing!(sync "7.19", l19_row_means_pool, "The row means on a thread pool, against one thread"),
+    ],
+    workers: &[],
+};
+
+/// The chapter has no tools of its own.
+pub static TOOLS: &[Tool] = &[];
+
+/// Options of this chapter's listings.
+pub static OPTIONS: &[Opt] = &[
+    Opt::number(
+        "passwords",
+        "7.16/7.17: how many passwords to hash [default: 10000]",
+    ),
+    Opt::number("buffers", "7.17a: how many buffers to hash [default: 64]"),
+    Opt::number(
+        "buffer-mib",
+        "7.17a: the size of each buffer in MiB [default: 16]",
+    ),
+    Opt::number("rows", "7.18/7.19: matrix rows [default: 50]"),
+    Opt::number("cols", "7.18/7.19: matrix columns [default: 20000000]"),
+];
