@@ -15,6 +15,7 @@
 //! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`demo_server`] — the offline stand-in for example.com.
+//! - [`sys`] — CPU time, memory and descriptor limits of a process.
 //! - [`testing`] — running a chapter binary from a test, with a time bound.
 //! - [`cli`] — the chapter runner every `chapterNN` binary is made of, and
 //!   the [`listing!`] macro that registers a listing.
@@ -46,6 +47,7 @@ pub mod net;
 pub mod progress;
 pub mod report;
 pub mod source;
+pub mod sys;
 pub mod testing;
 pub mod timeline;
 pub mod timing;

@@ -10,7 +10,7 @@
 mod accept;
 mod load;
 mod support;
-pub mod sys;
+pub use shared_util::sys;
 
 mod l01_blocking_accept;
 mod l02_read_until_crlf;

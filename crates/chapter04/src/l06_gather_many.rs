@@ -25,13 +25,8 @@ async fn fetch_status(client: &reqwest::Client, url: &str) -> anyhow::Result<u16
 /// the in-process demo server costs two sockets: the client's and the
 /// server's.
 fn default_limit() -> usize {
-    let open_files = std::fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|limits| {
-            let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-            line.split_whitespace().nth(3)?.parse::<usize>().ok()
-        })
-        .unwrap_or(1024);
+    let open_files = shared_util::sys::fd_limits().map_or(1024, |(soft, _)| soft);
+    let open_files = usize::try_from(open_files).unwrap_or(usize::MAX);
     1000.min(open_files.saturating_sub(100) / 2).max(1)
 }
 

@@ -1,0 +1,117 @@
+//! What a process can learn about itself: CPU time used, resident memory,
+//! and the limit on open file descriptors (and raising it).
+//!
+//! Listings print CPU time to tell busy-waiting from sleeping (chapter 3),
+//! load generators raise their descriptor limit before opening thousands of
+//! sockets, and timing tables report memory. Everything goes through nix's
+//! safe wrappers; memory comes from `/proc` (Linux).
+
+use std::time::Duration;
+
+use nix::sys::resource::{Resource, UsageWho, getrlimit, getrusage, setrlimit};
+use nix::sys::time::TimeValLike as _;
+
+/// CPU time (user + system) this process has used so far, over all threads.
+///
+/// ```
+/// let before = shared_util::sys::cpu_time();
+/// shared_util::cpu::count_to(5_000_000);
+/// assert!(shared_util::sys::cpu_time() >= before);
+/// ```
+pub fn cpu_time() -> Duration {
+    usage_of(UsageWho::RUSAGE_SELF)
+}
+
+/// CPU time (user + system) used by this process's children that have
+/// been waited for.
+pub fn children_cpu_time() -> Duration {
+    usage_of(UsageWho::RUSAGE_CHILDREN)
+}
+
+fn usage_of(who: UsageWho) -> Duration {
+    match getrusage(who) {
+        Ok(usage) => {
+            let micros =
+                usage.user_time().num_microseconds() + usage.system_time().num_microseconds();
+            Duration::from_micros(u64::try_from(micros).unwrap_or(0))
+        }
+        Err(_) => Duration::ZERO,
+    }
+}
+
+/// The soft and hard limits on open file descriptors (`ulimit -Sn`/`-Hn`).
+pub fn fd_limits() -> std::io::Result<(u64, u64)> {
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).map_err(std::io::Error::from)?;
+    Ok((soft, hard))
+}
+
+/// What [`raise_fd_limit`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FdLimit {
+    /// The soft limit before.
+    pub before: u64,
+    /// The soft limit now.
+    pub now: u64,
+    /// The hard limit: the ceiling an unprivileged process may raise to.
+    pub hard: u64,
+}
+
+/// Raises the soft limit on open file descriptors towards the hard limit
+/// (at most `cap`), as `ulimit -n` would; never lowers it. Children inherit
+/// the new limit.
+pub fn raise_fd_limit(cap: u64) -> std::io::Result<FdLimit> {
+    let (before, hard) = fd_limits()?;
+    let wanted = hard.min(cap).max(before);
+    if wanted > before {
+        setrlimit(Resource::RLIMIT_NOFILE, wanted, hard).map_err(std::io::Error::from)?;
+    }
+    Ok(FdLimit {
+        before,
+        now: fd_limits()?.0,
+        hard,
+    })
+}
+
+/// Resident memory of process `pid` in bytes, from `/proc/PID/status`
+/// (Linux only; `None` elsewhere or when the process is gone).
+pub fn resident_bytes(pid: u32) -> Option<u64> {
+    proc_status_kib(pid, "VmRSS:").map(|kib| kib * 1024)
+}
+
+/// Peak resident memory of process `pid` in bytes (`VmHWM`), Linux only.
+pub fn peak_resident_bytes(pid: u32) -> Option<u64> {
+    proc_status_kib(pid, "VmHWM:").map(|kib| kib * 1024)
+}
+
+fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_grows_with_work() {
+        let before = cpu_time();
+        crate::cpu::count_to(20_000_000);
+        assert!(cpu_time() > before);
+    }
+
+    #[test]
+    fn limits_are_readable_and_raising_never_lowers() {
+        let (soft, hard) = fd_limits().unwrap();
+        assert!(soft <= hard);
+        let raised = raise_fd_limit(soft).unwrap();
+        assert_eq!(raised.now, soft);
+    }
+
+    #[test]
+    fn our_own_memory_is_visible() {
+        let pid = std::process::id();
+        assert!(resident_bytes(pid).unwrap() > 0);
+        assert!(peak_resident_bytes(pid).unwrap() >= resident_bytes(pid).unwrap() / 2);
+    }
+}
