@@ -1,0 +1,45 @@
+//! Listing 8.7 — Reading the keyboard one key at a time.
+//!
+//! The book puts the terminal in cbreak mode and echoes each character
+//! itself, so it knows exactly what sits on the input line. Here crossterm
+//! switches the terminal to raw mode (a guard switches it back on any way
+//! out) and `tokio::io::stdin` bytes become keys; the listing echoes them,
+//! erases on Backspace and prints each entered line. `quit` or Ctrl-C ends.
+//! With piped input there is no terminal to switch, and it reads the bytes.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use shared_util::Ctx;
+
+use crate::keys::Key;
+use crate::terminal::{TerminalGuard, spawn_key_reader};
+
+pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
+    let _guard = match std::io::stdin().is_terminal() {
+        true => Some(TerminalGuard::enter(false)?),
+        false => None,
+    };
+    // Raw mode: "\n" only moves down; "\r\n" also returns to column 0.
+    print!("type lines; Backspace erases; `quit` or Ctrl-C ends\r\n");
+    let mut keys = spawn_key_reader();
+    let mut line = String::new();
+    while let Some(key) = keys.recv().await {
+        match key {
+            Key::Char(c) => {
+                line.push(c);
+                print!("{c}");
+            }
+            Key::Backspace => {
+                if line.pop().is_some() {
+                    print!("\x08 \x08"); // back, blank, back
+                }
+            }
+            Key::Enter if line == "quit" => break,
+            Key::Enter => print!("\r\nyou typed {:?}\r\n", std::mem::take(&mut line)),
+            Key::Interrupt | Key::EndOfInput => break,
+        }
+        std::io::stdout().flush()?;
+    }
+    print!("\r\nbye\r\n");
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Chapter 8 — Streams, on Tokio.
+//!
+//! An HTTP GET written as a callback protocol over a codec (8.1) and as a
+//! `Framed` stream (8.2), then with reader and writer halves (8.3); reading
+//! stdin without blocking the runtime (8.4–8.7); a full-screen console that
+//! keeps taking input while tasks finish above it (8.8–8.11); a server that
+//! tracks its clients (8.12) and a chat server and client that speak the
+//! book's line protocol (8.13, 8.14). Run `cargo run -p chapter08 -- list`.
+
+mod chat_client;
+mod console;
+pub mod http;
+pub mod keys;
+mod terminal;
+mod ticker;
+
+mod l01_protocol;
+mod l02_framed_request;
+mod l03_stream_reader;
+mod l04_blocking_input;
+mod l05_async_stdin;
+mod l06_delay_lines;
+mod l07_raw_keys;
+pub mod l08_message_store;
+pub mod l09_screen;
+mod l10_delay_console;
+mod l11_query_console;
+mod l12_server_state;
+mod l13_chat_server;
+mod l14_chat_client;
+
+use shared_util::cli::{Chapter, Opt, Tool};
+use shared_util::listing;
+
+/// The chapter's listings, in the book's order.
+#[rustfmt::skip]
+pub static CHAPTER: Chapter = Chapter {
+    number: 8,
+    title: "Streams",
+    listings: &[
+        listing!("8.1", l01_protocol, "An HTTP GET as a protocol with callbacks and a Decoder"),
+        listing!("8.2", l02_framed_request, "Making the request: the Decoder behind Framed"),
+        listing!("8.3", l03_stream_reader, "The request with reader and writer halves, lines as a Stream"),
+        listing!("8.4", l04_blocking_input, "A blocking stdin read freezes a ticking timer").interactive(),
+        listing!("8.5", l05_async_stdin, "Reading stdin without blocking: the ticker keeps going").interactive(),
+        listing!("8.6", l06_delay_lines, "Delays started from lines of stdin").interactive(),
+        listing!("8.7", l07_raw_keys, "Reading the keyboard one key at a time (raw mode)").interactive(),
+        listing!("8.8", l08_message_store, "The message store"),
+        listing!("8.9", l09_screen, "The input line and the screen layout"),
+        listing!("8.10", l10_delay_console, "The delay console: a full-screen app").interactive(),
+        listing!("8.11", l11_query_console, "The console issuing queries (in-memory table)").interactive(),
+        listing!("8.12", l12_server_state, "A server on streams that tracks its clients").server(),
+        listing!("8.13", l13_chat_server, "The chat server").server(),
+        listing!("8.14", l14_chat_client, "The chat client (terminal, or --script)").interactive(),
+    ],
+    workers: &[],
+};
+
+/// The chapter has no tools: the chat client is listing 8.14.
+pub static TOOLS: &[Tool] = &[];
+
+/// Options of chapter 8's listings.
+pub static OPTIONS: &[Opt] = &[
+    Opt::number(
+        "idle-timeout",
+        "8.13: seconds a chat client may stay silent [default: 60]",
+    ),
+    Opt::text(
+        "script",
+        "8.14: lines to send, separated by |, then print what arrives and exit",
+    ),
+    Opt::text(
+        "username",
+        "8.14 --script: the username to CONNECT as [default: rustacean]",
+    ),
+];

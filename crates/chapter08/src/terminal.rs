@@ -1,0 +1,86 @@
+//! The terminal side of the full-screen apps: a guard that restores the
+//! screen however the app ends, a task that turns stdin bytes into keys,
+//! and drawing a frame with crossterm's cursor commands.
+
+use std::io::Write as _;
+
+use crossterm::{cursor, execute, queue, style, terminal};
+use tokio::io::AsyncReadExt as _;
+use tokio::sync::mpsc;
+
+use crate::keys::{Key, KeyDecoder};
+
+/// Raw mode and the alternate screen while alive. `Drop` undoes both, so a
+/// normal return, Ctrl-C (which we see as a key and return on), an error
+/// with `?`, or a panic unwinding through the app all restore the screen.
+pub struct TerminalGuard {
+    alternate: bool,
+}
+
+impl TerminalGuard {
+    /// Enters raw mode, and the alternate screen when `alternate`.
+    pub fn enter(alternate: bool) -> anyhow::Result<Self> {
+        terminal::enable_raw_mode().map_err(|e| {
+            anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e}); run it in a terminal, not with piped input")
+        })?;
+        let guard = Self { alternate };
+        if alternate {
+            execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let mut out = std::io::stdout();
+        if self.alternate {
+            let _ = execute!(out, terminal::LeaveAlternateScreen);
+        }
+        let _ = execute!(out, cursor::Show);
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Reads stdin on Tokio's blocking pool (`tokio::io::stdin`) and sends
+/// keys; the channel closes at end of input.
+pub fn spawn_key_reader() -> mpsc::Receiver<Key> {
+    let (keys, receiver) = mpsc::channel(64);
+    tokio::spawn(async move {
+        let mut stdin = tokio::io::stdin();
+        let mut decoder = KeyDecoder::default();
+        let mut buffer = [0u8; 256];
+        while let Ok(n @ 1..) = stdin.read(&mut buffer).await {
+            for key in decoder.feed(&buffer[..n]) {
+                if keys.send(key).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    receiver
+}
+
+/// Draws `rows` from the top of the screen and puts the cursor at
+/// (`cursor_column`, last row).
+pub fn draw(rows: &[String], cursor_column: u16) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    queue!(out, cursor::Hide)?;
+    for (row, text) in rows.iter().enumerate() {
+        let row = u16::try_from(row).unwrap_or(u16::MAX);
+        queue!(
+            out,
+            cursor::MoveTo(0, row),
+            terminal::Clear(terminal::ClearType::CurrentLine),
+            style::Print(text)
+        )?;
+    }
+    let last = u16::try_from(rows.len().saturating_sub(1)).unwrap_or(u16::MAX);
+    queue!(out, cursor::MoveTo(cursor_column, last), cursor::Show)?;
+    out.flush()
+}
+
+/// The terminal's size as (columns, rows), 80×24 when it cannot tell.
+pub fn size() -> (u16, u16) {
+    terminal::size().unwrap_or((80, 24))
+}
