@@ -49,24 +49,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     });
     println!("generated {count} buffers of {mib} MiB");
 
-    let (one, t1) = timed(|| {
-        buffers
-            .iter()
-            .map(|b| Sha256::digest(b))
-            .collect::<Vec<_>>()
-    });
+    let (one, t1) = timed(|| buffers.iter().map(Sha256::digest).collect::<Vec<_>>());
     println!(
         "one thread: {t1:.4} second(s), {:.0} MiB/s",
         (count * mib) as f64 / t1
     );
-    let (many, tn) = timed(|| {
-        pool.install(|| {
-            buffers
-                .par_iter()
-                .map(|b| Sha256::digest(b))
-                .collect::<Vec<_>>()
-        })
-    });
+    let (many, tn) =
+        timed(|| pool.install(|| buffers.par_iter().map(Sha256::digest).collect::<Vec<_>>()));
     println!(
         "a pool of {cores} threads: {tn:.4} second(s), {:.0} MiB/s",
         (count * mib) as f64 / tn
