@@ -15,7 +15,7 @@ use crate::keys::Key;
 use crate::terminal::{TerminalGuard, spawn_key_reader};
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
-    let _guard = match std::io::stdin().is_terminal() {
+    let _guard = match std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         true => Some(TerminalGuard::enter(false)?),
         false => None,
     };

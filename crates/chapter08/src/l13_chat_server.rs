@@ -8,7 +8,7 @@
 //! longer than 1024 bytes, invalid UTF-8, a bad first line or a taken name
 //! get an `ERROR ...` line and a closed connection; a client idle for
 //! `--idle-timeout` seconds (60) is disconnected; each client's outgoing
-//! queue holds 64 lines, and a client whose queue is full (it is not
+//! queue holds 256 lines, and a client whose queue is full (it is not
 //! reading) is dropped with a message, so it never stalls the others.
 //! Try it: run `8.13`, then `8.14` or `nc 127.0.0.1 8000` and `CONNECT you`.
 
@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 use crate::chat_client::{CLIENT_WAIT, read_line_bounded, script};
 
 pub const MAX_LINE: usize = 1024;
-pub const QUEUE: usize = 64;
+pub const QUEUE: usize = 256;
 const MAX_NAME: usize = 32;
 
 struct Client {
@@ -138,7 +138,12 @@ async fn client_connected(stream: TcpStream, users: Users, idle: Duration) -> an
             }
             Ok(None) => break Some(String::new()),
             Ok(Some(Err(e))) => break Some(refusal(&e)),
-            Ok(Some(Ok(text))) => notify_all(&users, format!("{username}: {text}")),
+            Ok(Some(Ok(text))) => {
+                notify_all(&users, format!("{username}: {text}"));
+                // Let the writers run before the next line: a burst from one
+                // client must not fill queues that are merely not drained yet.
+                tokio::task::yield_now().await;
+            }
         }
     };
     if let Some(goodbye) = goodbye {

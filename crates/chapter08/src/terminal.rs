@@ -20,8 +20,12 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Enters raw mode, and the alternate screen when `alternate`.
     pub fn enter(alternate: bool) -> anyhow::Result<Self> {
+        use std::io::IsTerminal as _;
+        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+            anyhow::bail!("this listing needs a terminal for its input and output; run it in one, not with pipes");
+        }
         terminal::enable_raw_mode().map_err(|e| {
-            anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e}); run it in a terminal, not with piped input")
+            anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e})")
         })?;
         let guard = Self { alternate };
         if alternate {
