@@ -53,7 +53,9 @@ fn notify_all(users: &Users, line: String) {
             .collect();
         for name in slow {
             println!("[server] dropping {name}: {QUEUE} lines unread (not reading?)");
-            users.remove(&name).map(|c| c.kick.cancel());
+            if let Some(client) = users.remove(&name) {
+                client.kick.cancel();
+            }
             pending.push(format!("{name} has left the chat"));
         }
     }

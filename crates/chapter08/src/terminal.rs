@@ -22,11 +22,12 @@ impl TerminalGuard {
     pub fn enter(alternate: bool) -> anyhow::Result<Self> {
         use std::io::IsTerminal as _;
         if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-            anyhow::bail!("this listing needs a terminal for its input and output; run it in one, not with pipes");
+            anyhow::bail!(
+                "this listing needs a terminal for its input and output; run it in one, not with pipes"
+            );
         }
-        terminal::enable_raw_mode().map_err(|e| {
-            anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e})")
-        })?;
+        terminal::enable_raw_mode()
+            .map_err(|e| anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e})"))?;
         let guard = Self { alternate };
         if alternate {
             execute!(std::io::stdout(), terminal::EnterAlternateScreen)?;

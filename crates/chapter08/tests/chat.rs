@@ -26,10 +26,17 @@ fn the_stream_server_greets_echoes_and_announces() {
 fn demos_run_a_scripted_session_and_stop() {
     let run = run_bin(BIN, &["8.12", "--demo"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("A got: Client disconnected. 1 user(s) are online!"));
+    assert!(
+        run.stdout
+            .contains("A got: Client disconnected. 1 user(s) are online!")
+    );
     let run = run_bin(BIN, &["8.13", "--demo"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    for line in ["bob: hello alice", "alice got: bob has left the chat", "alice got: alice: bye!"] {
+    for line in [
+        "bob: hello alice",
+        "alice got: bob has left the chat",
+        "alice got: alice: bye!",
+    ] {
         assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
     }
 }
@@ -68,16 +75,21 @@ fn fifty_clients_receive_every_message_in_order_per_sender() {
                 let mut writer = client.writer.try_clone().unwrap();
                 let sender = std::thread::spawn(move || {
                     for m in 0..MESSAGES {
-                        std::io::Write::write_all(&mut writer, format!("m{m}\n").as_bytes()).unwrap();
+                        std::io::Write::write_all(&mut writer, format!("m{m}\n").as_bytes())
+                            .unwrap();
                     }
                 });
                 // Per sender: the message numbers seen, in arrival order.
                 let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
                 let mut total = 0;
                 while total < CLIENTS * MESSAGES {
-                    let line = client.line().unwrap_or_else(|| panic!("c{i} cut off after {total}"));
+                    let line = client
+                        .line()
+                        .unwrap_or_else(|| panic!("c{i} cut off after {total}"));
                     if let Some((sender, text)) = line.split_once(": m") {
-                        seen.entry(sender.to_owned()).or_default().push(text.parse().unwrap());
+                        seen.entry(sender.to_owned())
+                            .or_default()
+                            .push(text.parse().unwrap());
                         total += 1;
                     }
                 }
@@ -138,10 +150,16 @@ fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
     let server = Server::start(&["8.13"]);
     let (_ann, _) = Client::join(server.port, "ann");
     let cases: [(&[u8], &str); 4] = [
-        (b"HELLO there\n", "ERROR the first line must be CONNECT <username>"),
+        (
+            b"HELLO there\n",
+            "ERROR the first line must be CONNECT <username>",
+        ),
         (b"CONNECT \n", "ERROR the username must not be empty"),
         (b"CONNECT ann\n", "ERROR the username ann is taken"),
-        (b"CONNECT \xff\xfe\n", "ERROR line is not valid UTF-8; disconnecting"),
+        (
+            b"CONNECT \xff\xfe\n",
+            "ERROR line is not valid UTF-8; disconnecting",
+        ),
     ];
     for (input, answer) in cases {
         let mut client = server.connect();
@@ -178,22 +196,51 @@ fn the_scripted_client_sends_lines_and_prints_what_arrives() {
     let port = server.port.to_string();
     let run = run_bin(
         BIN,
-        &["8.14", "--port", &port, "--username", "ann", "--script", "hi|bye now"],
+        &[
+            "8.14",
+            "--port",
+            &port,
+            "--username",
+            "ann",
+            "--script",
+            "hi|bye now",
+        ],
         "",
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(
         run.lines(),
-        ["Welcome! 2 user(s) are online!", "ann connected!", "ann: hi", "ann: bye now"]
+        [
+            "Welcome! 2 user(s) are online!",
+            "ann connected!",
+            "ann: hi",
+            "ann: bye now"
+        ]
     );
     watcher.expect("ann connected!");
     watcher.expect("ann: hi");
     watcher.expect("ann: bye now");
     watcher.expect("ann has left the chat");
 
-    let run = run_bin(BIN, &["8.14", "--port", &port, "--username", "watcher", "--script", "x"], "");
+    let run = run_bin(
+        BIN,
+        &[
+            "8.14",
+            "--port",
+            &port,
+            "--username",
+            "watcher",
+            "--script",
+            "x",
+        ],
+        "",
+    );
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("the username watcher is taken"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the username watcher is taken"),
+        "{}",
+        run.stderr
+    );
 
     let run = run_bin(BIN, &["8.14", "--demo"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);

@@ -15,9 +15,20 @@ fn http_clients_get_the_demo_page_and_its_status() {
     for id in ["8.1", "8.2", "8.3"] {
         let run = run_bin(BIN, &[id], "");
         assert_eq!(run.code, Some(0), "{id}: {}", run.stderr);
-        assert!(run.stdout.contains("HTTP/1.1 200 OK"), "{id}:\n{}", run.stdout);
-        assert!(run.stdout.contains("<title>Demo Domain</title>"), "{id}:\n{}", run.stdout);
-        assert!(run.stdout.trim_end().ends_with("</html>"), "{id}: the whole body");
+        assert!(
+            run.stdout.contains("HTTP/1.1 200 OK"),
+            "{id}:\n{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("<title>Demo Domain</title>"),
+            "{id}:\n{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.trim_end().ends_with("</html>"),
+            "{id}: the whole body"
+        );
     }
     let run = run_bin(BIN, &["8.1"], "");
     let (made, data, end, status) = (
@@ -47,7 +58,11 @@ fn http_clients_report_other_statuses() {
 fn https_is_refused_with_a_clear_message() {
     let run = run_bin(BIN, &["8.2", "--url", "https://example.com"], "");
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("not a plain http:// URL"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a plain http:// URL"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
@@ -69,7 +84,9 @@ fn type_after(id: &str, ready: &str, ticks_after: usize, line: &str) -> String {
     });
     let mut seen = Vec::new();
     let mut next = || {
-        let line = lines.recv_timeout(Duration::from_secs(30)).expect("a line within 30 s");
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a line within 30 s");
         seen.push(line.clone());
         line
     };
@@ -96,8 +113,14 @@ fn a_blocking_read_freezes_the_ticker() {
     let out = type_after("8.4", "a blocking read", 0, "hello\n");
     assert!(out.contains("tick 2"), "{out}");
     assert!(out.contains("read \"hello\""), "{out}");
-    assert!(out.contains("the ticker ticked 0 time(s) while we waited"), "{out}");
-    assert!(out.contains("after the read the ticker runs again"), "{out}");
+    assert!(
+        out.contains("the ticker ticked 0 time(s) while we waited"),
+        "{out}"
+    );
+    assert!(
+        out.contains("after the read the ticker runs again"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -117,8 +140,16 @@ fn an_async_read_lets_the_ticker_run() {
 fn delays_start_from_lines_and_bad_lines_are_explained() {
     let run = run_bin(BIN, &["8.6"], "1\nabc\n0\n");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("'abc' is not a delay"), "{}", run.stdout);
-    assert!(run.stdout.contains("end of input; waiting for"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("'abc' is not a delay"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("end of input; waiting for"),
+        "{}",
+        run.stdout
+    );
     assert!(run.position("finished sleeping for 0") < run.position("finished sleeping for 1"));
     assert!(run.position("sleeping for 1 second(s)") < run.position("finished sleeping for 0"));
 }
@@ -128,7 +159,10 @@ fn raw_keys_are_echoed_and_backspace_erases() {
     let run = run_bin(BIN, &["8.7"], "ab\x7fc\rquit\r");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("you typed \"ac\""), "{:?}", run.stdout);
-    assert!(run.stdout.contains("\x08 \x08"), "backspace erases on screen");
+    assert!(
+        run.stdout.contains("\x08 \x08"),
+        "backspace erases on screen"
+    );
     assert!(run.stdout.trim_end().ends_with("bye"));
 }
 
@@ -147,7 +181,11 @@ fn full_screen_apps_refuse_piped_input_with_one_line() {
     for id in ["8.10", "8.11", "8.14"] {
         let run = run_bin(BIN, &[id], "");
         assert_eq!(run.code, Some(1), "{id}");
-        assert!(run.stderr.contains("needs a terminal"), "{id}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("needs a terminal"),
+            "{id}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -172,7 +210,12 @@ fn list_json_names_every_registered_listing() {
 fn all_runs_the_non_interactive_listings() {
     let run = run_bin(BIN, &["all"], "");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("ran 7 listing(s) of chapter 8: 7 ok, 0 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("ran 7 listing(s) of chapter 8: 7 ok, 0 failed"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
