@@ -98,7 +98,11 @@ impl Tmux {
 
     /// After the app quits: exit 0, cooked mode, the app's screen gone.
     fn assert_restored(&self, app_text: &str) {
-        let screen = self.wait_for("EXITED");
+        // Wait for stty's local-mode flags too: they come a moment after
+        // the exit code, and `icanon` is among them whether on or off.
+        let screen = self.wait("the exit code and stty -a", |s| {
+            s.contains("EXITED") && s.contains("icanon")
+        });
         assert!(screen.contains("EXITED 0"), "{screen}");
         assert!(
             screen.contains(" icanon") && !screen.contains("-icanon"),
