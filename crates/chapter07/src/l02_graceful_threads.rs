@@ -112,6 +112,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(address, Arc::clone(&stop))?;
     println!("listening on {address}");
+    if !ctx.demo {
+        println!(
+            "try it: nc {} {}; Ctrl-C stops the server",
+            address.ip(),
+            address.port()
+        );
+    }
     let demo = ctx
         .demo
         .then(|| std::thread::spawn(move || demo_clients(address)));
