@@ -10,6 +10,9 @@
 //! - `all` — every listing in order, servers in demo mode;
 //! - a chapter's own tools, e.g. `load` (see [`Tool`]), and options, e.g.
 //!   `--idle-timeout` (see [`Opt`]), registered with [`main_with`];
+//! - `compare A B [--runs N] [--warmup N] [--json|--markdown] [--svg FILE]
+//!   [-- FLAGS]` — listings side by side in child processes (see
+//!   [`compare`](crate::compare));
 //! - `walk [id]` — the classroom mode: show a listing's source, run it on
 //!   Enter, move on (`--no-pause` for scripts);
 //! - runtime flags: `--runtime current-thread|multi-thread`, `--workers N`,
@@ -595,16 +598,32 @@ impl Ctx {
 /// Command-line options of every chapter binary.
 #[derive(Debug, Parser)]
 #[command(
-    after_help = "Examples:\n  list                      the chapter's listings\n  2.9 --timeline            run listing 2.9 and draw its timeline\n  all --virtual-time        every listing, timer-only ones on a paused clock\n  walk 2.9                  classroom mode from 2.9: source, Enter runs it"
+    after_help = "Examples:\n  list                      the chapter's listings\n  2.9 --timeline            run listing 2.9 and draw its timeline\n  all --virtual-time        every listing, timer-only ones on a paused clock\n  walk 2.9                  classroom mode from 2.9: source, Enter runs it\n  compare 2.18 2.19 --runs 3 -- --count 50000000\n                            time listings side by side (use --release)"
 )]
 struct Cli {
     /// `list`, `all`, `walk`, `compare`, or a listing id (`2.9`, `9`, `2_9`).
     target: Option<String>,
-    /// With `walk`: the listing to start from.
-    from: Option<String>,
-    /// With `list`: print JSON for tools.
+    /// With `walk`: the listing to start from; with `compare`: the
+    /// listings to compare (the first is the baseline).
+    rest: Vec<String>,
+    /// With `compare`: flags given to every compared listing.
+    #[arg(last = true, value_name = "LISTING FLAGS")]
+    pass: Vec<String>,
+    /// With `list` or `compare`: print JSON for tools.
     #[arg(long)]
     json: bool,
+    /// With `compare`: print the table as Markdown.
+    #[arg(long)]
+    markdown: bool,
+    /// With `compare`: measured runs of each listing.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    runs: u64,
+    /// With `compare`: unmeasured warm-up runs of each listing first.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    warmup: u64,
+    /// With `compare`: write the bar chart as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
     /// Runtime flavour; default: the listing's own (usually current-thread).
     #[arg(long, value_enum, value_name = "FLAVOR")]
     runtime: Option<Flavor>,
@@ -704,7 +723,9 @@ pub fn main_with(
         // Help and version exit 0, usage errors exit 2.
         Err(e) => e.exit(),
     };
-    match dispatch(chapter, tools, cli, extra) {
+    let outcome = dispatch(chapter, tools, cli, extra);
+    crate::compare::write_own_stats();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
             eprintln!("error: {message}");
@@ -771,14 +792,26 @@ fn dispatch(
     options: std::collections::BTreeMap<&'static str, String>,
 ) -> Result<(), Failure> {
     let target = cli.target.clone();
-    if cli.from.is_some() && target.as_deref() != Some("walk") {
-        return Err(Failure::Usage(format!(
-            "unexpected argument '{}': only `walk` takes a second id",
-            cli.from.as_deref().unwrap_or_default()
-        )));
+    match (target.as_deref(), cli.rest.len()) {
+        (Some("compare"), _) | (_, 0) | (Some("walk"), 1) => {}
+        _ => {
+            return Err(Failure::Usage(format!(
+                "unexpected argument '{}': only `walk` takes a second id, and only `compare` several",
+                cli.rest.join(" ")
+            )));
+        }
     }
-    if cli.json && target.as_deref() != Some("list") {
-        return Err(Failure::Usage("--json goes with `list`".into()));
+    if cli.json && !matches!(target.as_deref(), Some("list" | "compare")) {
+        return Err(Failure::Usage(
+            "--json goes with `list` or `compare`".into(),
+        ));
+    }
+    if (cli.markdown || cli.svg.is_some() || !cli.pass.is_empty())
+        && target.as_deref() != Some("compare")
+    {
+        return Err(Failure::Usage(
+            "--markdown, --svg and flags after `--` go with `compare`".into(),
+        ));
     }
     let mut ctx = build_ctx(&cli)?;
     ctx.options = options;
@@ -802,9 +835,7 @@ fn dispatch(
         }
         Some("all") => run_all(chapter, &cli, &mut ctx),
         Some("walk") => walk(chapter, &cli, &mut ctx),
-        Some("compare") => Err(Failure::Usage(
-            "`compare` is not built yet: it will run listings side by side in child processes and print a timing table".into(),
-        )),
+        Some("compare") => compare_listings(chapter, &cli),
         Some(id) => {
             let listing = chapter
                 .find(id)
@@ -812,6 +843,64 @@ fn dispatch(
             run_listing(chapter, listing, &cli, &mut ctx, Mode::Single)
         }
     }
+}
+
+fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
+    use crate::compare;
+    if cli.rest.len() < 2 {
+        return Err(Failure::Usage(format!(
+            "compare takes two or more listing ids, e.g. `cargo run --release -p {} -- compare {} {}`",
+            chapter.crate_name(),
+            chapter.listings.first().map_or("A", |l| l.id),
+            chapter.listings.get(1).map_or("B", |l| l.id),
+        )));
+    }
+    let listings = compare::resolve(chapter, &cli.rest)
+        .map_err(|id| Failure::Usage(unknown_id(chapter, &id)))?;
+    if listings.iter().any(|l| l.kind != Kind::Plain) {
+        return Err(Failure::Usage(
+            "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into(),
+        ));
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build, so the times below are not representative; use `cargo run --release -p {} -- compare ...`",
+            chapter.crate_name()
+        );
+    }
+    let plan = compare::Plan {
+        listings,
+        runs: usize::try_from(cli.runs).unwrap_or(1),
+        warmup: usize::try_from(cli.warmup).unwrap_or(0),
+        flags: cli.pass.clone(),
+    };
+    let exe = std::env::current_exe().map_err(|e| {
+        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
+    })?;
+    if !cli.json {
+        let ids: Vec<&str> = plan.listings.iter().map(|l| l.id).collect();
+        eprintln!(
+            "comparing {} ({} run(s) each after {} warm-up, alternating order; each run is a child process)",
+            ids.join(" vs "),
+            plan.runs,
+            plan.warmup
+        );
+    }
+    let results =
+        compare::run(&exe, &plan).map_err(|e| Failure::Listing(e.context("compare stopped")))?;
+    if cli.json {
+        println!("{}", results.render_json(&plan));
+    } else if cli.markdown {
+        print!("{}", results.render_markdown());
+    } else {
+        print!("{}", results.render_text());
+    }
+    if let Some(path) = &cli.svg {
+        std::fs::write(path, results.render_svg())
+            .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
+        eprintln!("chart written to {}", path.display());
+    }
+    Ok(())
 }
 
 fn unknown_id(chapter: &Chapter, id: &str) -> String {
@@ -1011,7 +1100,7 @@ fn run_all(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Fa
 }
 
 fn walk(chapter: &'static Chapter, cli: &Cli, ctx: &mut Ctx) -> Result<(), Failure> {
-    let start = match &cli.from {
+    let start = match cli.rest.first() {
         Some(id) => chapter
             .listings
             .iter()

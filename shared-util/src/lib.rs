@@ -17,6 +17,7 @@
 //! - [`demo_server`] — the offline stand-in for example.com.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.
 //! - [`testing`] — running a chapter binary from a test, with a time bound.
+//! - [`compare`] — listings side by side, timed in child processes.
 //! - [`cli`] — the chapter runner every `chapterNN` binary is made of, and
 //!   the [`listing!`] macro that registers a listing.
 //!
@@ -39,6 +40,7 @@
 extern crate self as shared_util;
 
 pub mod cli;
+pub mod compare;
 pub mod cpu;
 pub mod debug;
 pub mod delay;

@@ -175,3 +175,84 @@ fn an_unknown_worker_exits_2() {
         run.stderr
     );
 }
+
+#[test]
+fn compare_puts_two_listings_side_by_side() {
+    let run = run_bin(
+        BIN,
+        &["compare", "2.1", "2.4", "--runs", "2", "--warmup", "0"],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows: Vec<&str> = run
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("2.1 ") || l.starts_with("2.4 "))
+        .collect();
+    // One table row and one bar per listing.
+    assert_eq!(rows.len(), 4, "{}", run.stdout);
+    assert!(run.stdout.contains("vs 2.1"), "{}", run.stdout);
+}
+
+#[test]
+fn compare_json_ratios_come_from_the_recorded_runs() {
+    let run = run_bin(
+        BIN,
+        &[
+            "compare", "2.1", "2.4", "--runs", "3", "--warmup", "0", "--json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("compare --json is JSON");
+    let listings = json["listings"].as_array().unwrap();
+    assert_eq!(listings.len(), 2);
+    assert_eq!(listings[0]["id"], "2.1");
+    let walls = |i: usize| -> Vec<f64> {
+        listings[i]["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["wall_s"].as_f64().unwrap())
+            .collect()
+    };
+    let (first, second) = (walls(0), walls(1));
+    assert_eq!((first.len(), second.len()), (3, 3));
+    let mut ratios: Vec<f64> = second.iter().zip(&first).map(|(b, a)| b / a).collect();
+    ratios.sort_by(f64::total_cmp);
+    let reported = listings[1]["ratio_to_first"].as_f64().unwrap();
+    assert!(
+        (reported - ratios[1]).abs() < 1e-9,
+        "{reported} vs {ratios:?}"
+    );
+    assert_eq!(listings[0]["ratio_to_first"].as_f64().unwrap(), 1.0);
+    // Each child reported its own CPU time and memory.
+    assert!(listings[1]["peak_rss_bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn compare_stops_with_exit_1_naming_the_listing_that_failed() {
+    let run = run_bin(
+        BIN,
+        &[
+            "compare",
+            "2.1",
+            "2.20",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--",
+            "--url",
+            "http://127.0.0.1:9/",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("run 1 of listing 2.20"),
+        "{}",
+        run.stderr
+    );
+}

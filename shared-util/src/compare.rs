@@ -1,0 +1,410 @@
+//! `compare`: listings side by side, timed in child processes.
+//!
+//! `cargo run --release -p chapter07 -- compare 7.16 7.17 --runs 5` runs
+//! each listing as a child process (this binary again, with the listing id
+//! and any flags given after `--`), output discarded, alternating A B A B
+//! so that drift in the machine's load hits every listing alike. Each run
+//! records wall time (measured here), CPU time (user + system, the child's
+//! own and its children's) and peak resident memory (both reported by the
+//! child itself through the file named in [`STATS_ENV`]). The table gives
+//! per listing the median, minimum and maximum wall time, the median CPU
+//! time, the largest peak memory, and the ratio to the first listing: the
+//! median of the per-round ratios, so both sides of each ratio ran under
+//! the same conditions.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cli::{Chapter, Listing};
+
+/// The environment variable naming the file a child writes its
+/// statistics to when it ends: `cpu_micros peak_rss_bytes`.
+pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
+
+/// Called by the runner when a run ends: if [`STATS_ENV`] is set, write
+/// this process's CPU time and peak memory there.
+pub fn write_own_stats() {
+    let Some(path) = std::env::var_os(STATS_ENV) else {
+        return;
+    };
+    let cpu = crate::sys::cpu_time() + crate::sys::children_cpu_time();
+    let rss = crate::sys::peak_resident_bytes(std::process::id()).unwrap_or(0);
+    let _ = std::fs::write(path, format!("{} {rss}\n", cpu.as_micros()));
+}
+
+/// One run of one listing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Wall-clock time from spawn to exit.
+    pub wall: Duration,
+    /// User + system CPU time of the child and the children it waited for.
+    pub cpu: Duration,
+    /// Peak resident memory of the child, in bytes (0 if unknown).
+    pub peak_rss: u64,
+}
+
+/// What `compare` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The listings, first one is the baseline.
+    pub listings: Vec<&'static Listing>,
+    /// Measured runs per listing.
+    pub runs: usize,
+    /// Unmeasured runs per listing before the measured ones.
+    pub warmup: usize,
+    /// Flags given to every listing (those after `--`).
+    pub flags: Vec<String>,
+}
+
+/// The recorded runs of every listing, in plan order.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// Per listing: its id, title and samples.
+    pub rows: Vec<(&'static Listing, Vec<Sample>)>,
+}
+
+/// Runs the plan with the binary at `exe`; on a failed run, an error
+/// naming the listing and the run.
+pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
+    let stats_dir = std::env::temp_dir().join(format!("rct-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&stats_dir)?;
+    let result = run_in(exe, plan, &stats_dir);
+    let _ = std::fs::remove_dir_all(&stats_dir);
+    result
+}
+
+fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> {
+    for round in 0..plan.warmup {
+        for listing in &plan.listings {
+            run_once(exe, listing, &plan.flags, stats_dir).map_err(|e| {
+                e.context(format!(
+                    "warm-up run {} of listing {}",
+                    round + 1,
+                    listing.id
+                ))
+            })?;
+        }
+    }
+    let mut rows: Vec<(&'static Listing, Vec<Sample>)> =
+        plan.listings.iter().map(|l| (*l, Vec::new())).collect();
+    for round in 0..plan.runs {
+        // Alternate the order each round too: A B, B A, ...
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..rows.len()).collect()
+        } else {
+            (0..rows.len()).rev().collect()
+        };
+        for index in order {
+            let listing = rows[index].0;
+            let sample = run_once(exe, listing, &plan.flags, stats_dir)
+                .map_err(|e| e.context(format!("run {} of listing {}", round + 1, listing.id)))?;
+            rows[index].1.push(sample);
+        }
+    }
+    Ok(Results { rows })
+}
+
+fn run_once(
+    exe: &Path,
+    listing: &Listing,
+    flags: &[String],
+    stats_dir: &Path,
+) -> anyhow::Result<Sample> {
+    let stats_file: PathBuf = stats_dir.join("stats");
+    let _ = std::fs::remove_file(&stats_file);
+    let start = Instant::now();
+    let output = Command::new(exe)
+        .arg(listing.id)
+        .args(flags)
+        .env(STATS_ENV, &stats_file)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()?;
+    let wall = start.elapsed();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        anyhow::bail!("it exited with {}: {last}", output.status);
+    }
+    let (cpu, peak_rss) = std::fs::read_to_string(&stats_file)
+        .ok()
+        .and_then(|text| {
+            let mut parts = text.split_whitespace();
+            let cpu = parts.next()?.parse::<u64>().ok()?;
+            let rss = parts.next()?.parse::<u64>().ok()?;
+            Some((Duration::from_micros(cpu), rss))
+        })
+        .unwrap_or((Duration::ZERO, 0));
+    Ok(Sample {
+        wall,
+        cpu,
+        peak_rss,
+    })
+}
+
+/// Summary numbers of one listing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Median wall time.
+    pub median: Duration,
+    /// Fastest run.
+    pub min: Duration,
+    /// Slowest run.
+    pub max: Duration,
+    /// Median CPU time.
+    pub cpu: Duration,
+    /// Largest peak memory over the runs.
+    pub peak_rss: u64,
+    /// Median over rounds of (this listing's wall time / the first's):
+    /// below 1 means faster than the first listing.
+    pub ratio: f64,
+}
+
+impl Results {
+    /// Summaries in plan order.
+    pub fn summaries(&self) -> Vec<Summary> {
+        let baseline = &self.rows[0].1;
+        self.rows
+            .iter()
+            .map(|(_, samples)| {
+                let walls: Vec<f64> = samples.iter().map(|s| s.wall.as_secs_f64()).collect();
+                let cpus: Vec<f64> = samples.iter().map(|s| s.cpu.as_secs_f64()).collect();
+                let ratios: Vec<f64> = samples
+                    .iter()
+                    .zip(baseline)
+                    .map(|(s, b)| s.wall.as_secs_f64() / b.wall.as_secs_f64().max(1e-9))
+                    .collect();
+                Summary {
+                    median: Duration::from_secs_f64(median(&walls)),
+                    min: Duration::from_secs_f64(
+                        walls.iter().copied().fold(f64::INFINITY, f64::min),
+                    ),
+                    max: Duration::from_secs_f64(walls.iter().copied().fold(0.0, f64::max)),
+                    cpu: Duration::from_secs_f64(median(&cpus)),
+                    peak_rss: samples.iter().map(|s| s.peak_rss).max().unwrap_or(0),
+                    ratio: median(&ratios),
+                }
+            })
+            .collect()
+    }
+
+    /// The table, with a bar chart of the medians under it.
+    pub fn render_text(&self) -> String {
+        let summaries = self.summaries();
+        let base = self.rows[0].0.id;
+        let title_width = self
+            .rows
+            .iter()
+            .map(|(l, _)| l.title.chars().count().min(44))
+            .max()
+            .unwrap_or(5);
+        let id_width = self
+            .rows
+            .iter()
+            .map(|(l, _)| l.id.len())
+            .max()
+            .unwrap_or(2)
+            .max(7);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<id_width$}  {:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  vs {base}",
+            "listing", "title", "median", "min", "max", "cpu", "peak mem"
+        );
+        for ((listing, _), s) in self.rows.iter().zip(&summaries) {
+            let title: String = listing.title.chars().take(44).collect();
+            let _ = writeln!(
+                out,
+                "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}",
+                listing.id,
+                seconds(s.median),
+                seconds(s.min),
+                seconds(s.max),
+                seconds(s.cpu),
+                mebibytes(s.peak_rss),
+                ratio_words(s.ratio),
+            );
+        }
+        out.push('\n');
+        let longest = summaries
+            .iter()
+            .map(|s| s.median)
+            .max()
+            .unwrap_or_default()
+            .as_secs_f64()
+            .max(1e-9);
+        for ((listing, _), s) in self.rows.iter().zip(&summaries) {
+            let cells = ((s.median.as_secs_f64() / longest) * 50.0).round().max(1.0) as usize;
+            let _ = writeln!(
+                out,
+                "{:<id_width$} │{} {}",
+                listing.id,
+                "█".repeat(cells),
+                seconds(s.median)
+            );
+        }
+        out
+    }
+
+    /// The same table in Markdown, for the benchmarks page.
+    pub fn render_markdown(&self) -> String {
+        let base = self.rows[0].0.id;
+        let mut out = format!(
+            "| listing | title | median | min | max | cpu | peak mem | vs {base} |\n|---|---|---|---|---|---|---|---|\n"
+        );
+        for ((listing, _), s) in self.rows.iter().zip(self.summaries()) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                listing.id,
+                listing.title.replace('|', "\\|"),
+                seconds(s.median),
+                seconds(s.min),
+                seconds(s.max),
+                seconds(s.cpu),
+                mebibytes(s.peak_rss),
+                ratio_words(s.ratio)
+            );
+        }
+        out
+    }
+
+    /// Every sample and summary as JSON, for tools.
+    pub fn render_json(&self, plan: &Plan) -> String {
+        let rows: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .zip(self.summaries())
+            .map(|((listing, samples), s)| {
+                serde_json::json!({
+                    "id": listing.id,
+                    "title": listing.title,
+                    "median_s": s.median.as_secs_f64(),
+                    "min_s": s.min.as_secs_f64(),
+                    "max_s": s.max.as_secs_f64(),
+                    "cpu_s": s.cpu.as_secs_f64(),
+                    "peak_rss_bytes": s.peak_rss,
+                    "ratio_to_first": s.ratio,
+                    "runs": samples.iter().map(|x| serde_json::json!({
+                        "wall_s": x.wall.as_secs_f64(),
+                        "cpu_s": x.cpu.as_secs_f64(),
+                        "peak_rss_bytes": x.peak_rss,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&serde_json::json!({
+            "runs": plan.runs,
+            "warmup": plan.warmup,
+            "flags": plan.flags,
+            "release_build": !cfg!(debug_assertions),
+            "listings": rows,
+        }))
+        .expect("JSON values always serialise")
+    }
+
+    /// The bar chart of medians as SVG.
+    pub fn render_svg(&self) -> String {
+        let summaries = self.summaries();
+        let longest = summaries
+            .iter()
+            .map(|s| s.median)
+            .max()
+            .unwrap_or_default()
+            .as_secs_f64()
+            .max(1e-9);
+        let row = 30.0;
+        let height = 20.0 + row * summaries.len() as f64 + 10.0;
+        let mut svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="820" height="{height}" font-family="monospace" font-size="14"><rect width="100%" height="100%" fill="white"/>"#
+        );
+        svg.push('\n');
+        for (i, ((listing, _), s)) in self.rows.iter().zip(&summaries).enumerate() {
+            let y = 20.0 + row * i as f64;
+            let width = s.median.as_secs_f64() / longest * 560.0;
+            let _ = writeln!(
+                svg,
+                r##"<text x="90" y="{:.1}" text-anchor="end">{}</text><rect x="100" y="{:.1}" width="{width:.1}" height="20" fill="#1f4e99"/><text x="{:.1}" y="{:.1}">{} ({})</text>"##,
+                y + 15.0,
+                listing.id,
+                y,
+                110.0 + width,
+                y + 15.0,
+                seconds(s.median),
+                ratio_words(s.ratio)
+            );
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+fn mebibytes(bytes: u64) -> String {
+    if bytes == 0 {
+        "?".to_owned()
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// `1.00x`, `2.12x faster`, `1.50x slower`.
+fn ratio_words(ratio: f64) -> String {
+    if (ratio - 1.0).abs() < 0.005 {
+        "1.00x".to_owned()
+    } else if ratio < 1.0 {
+        format!("{:.2}x faster", 1.0 / ratio)
+    } else {
+        format!("{ratio:.2}x slower")
+    }
+}
+
+/// Finds every id of `ids` in `chapter`, or says which is unknown.
+pub fn resolve(chapter: &Chapter, ids: &[String]) -> Result<Vec<&'static Listing>, String> {
+    ids.iter()
+        .map(|id| chapter.find(id).ok_or_else(|| id.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+
+    #[test]
+    fn ratios_read_as_words() {
+        assert_eq!(ratio_words(1.0), "1.00x");
+        assert_eq!(ratio_words(0.5), "2.00x faster");
+        assert_eq!(ratio_words(1.5), "1.50x slower");
+    }
+}
