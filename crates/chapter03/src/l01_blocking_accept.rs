@@ -8,12 +8,16 @@
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, announce, server_port};
+use crate::support::{self, announce_with, server_port};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback(server_port(ctx))?;
     let address = server_socket.local_addr()?;
-    announce(address, ctx);
+    announce_with(
+        address,
+        ctx,
+        "the server reports the connection, then exits",
+    );
 
     // In demo mode a scripted client plays the part of `nc`.
     let client = ctx.demo.then(|| {

@@ -10,12 +10,16 @@ use std::io::{Read as _, Write as _};
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, announce, server_port, show};
+use crate::support::{self, announce_with, server_port, show};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback(server_port(ctx))?;
     let address = server_socket.local_addr()?;
-    announce(address, ctx);
+    announce_with(
+        address,
+        ctx,
+        "type a line: the server echoes it, then exits",
+    );
 
     let client = ctx.demo.then(|| {
         support::spawn_client(move || {

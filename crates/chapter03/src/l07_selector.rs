@@ -83,6 +83,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
                     match server_socket.accept() {
                         Ok((mut stream, client_address)) => {
                             println!("I got a connection from {client_address}!");
+                            // Echoed pieces go out at once, not after a delayed ACK (Nagle).
+                            let _ = stream.set_nodelay(true);
                             let token = Token(next_token);
                             next_token += 1;
                             let interest = Interest::READABLE | Interest::WRITABLE;

@@ -25,13 +25,19 @@ pub fn server_port(ctx: &Ctx) -> u16 {
 /// Prints where the server listens (tests read the port from this line)
 /// and, when a person is driving, how to talk to it.
 pub fn announce(address: SocketAddr, ctx: &Ctx) {
+    announce_with(
+        address,
+        ctx,
+        "type a line, see it echoed; Ctrl-C stops the server",
+    );
+}
+
+/// `announce` for the servers that serve one client and exit (3.1, 3.2):
+/// `what` says what that client will see.
+pub fn announce_with(address: SocketAddr, ctx: &Ctx, what: &str) {
     println!("listening on {address}");
     if !ctx.demo {
-        println!(
-            "try it: nc {} {} (type a line, see it echoed); Ctrl-C stops the server",
-            address.ip(),
-            address.port()
-        );
+        println!("try it: nc {} {} ({what})", address.ip(), address.port());
     }
 }
 
