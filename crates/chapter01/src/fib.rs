@@ -18,9 +18,18 @@ pub fn print_fib(number: u64) {
     println!("fib({number}) is {}", fib(number));
 }
 
-/// The book's n: fib(40) and fib(41). `--count N` runs fib(N) and fib(N+1)
-/// (there is no `--n` flag in the runner).
+/// The book's n: fib(40) and fib(41). `--n N` runs fib(N) and fib(N+1).
 pub const BOOK_N: u64 = 40;
+
+/// `--n`, checked: fib(61) and up would run for hours.
+pub fn n_from(ctx: &shared_util::Ctx) -> anyhow::Result<u64> {
+    let n = ctx.number("n", BOOK_N);
+    anyhow::ensure!(
+        (1..=60).contains(&n),
+        "--n must be 1..=60 for fib (got {n})"
+    );
+    Ok(n)
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! `name: value` lines (CPU: a loop over data in memory), write them to a
 //! file (I/O again). The page is the in-process demo server's unless `--url`
 //! names a real site; the file goes into a fresh directory under the
-//! system's temp dir, printed at the end (the runner has no `--out` flag).
+//! system's temp dir, printed at the end, unless `--out FILE` names it.
 
 use shared_util::Ctx;
 
@@ -22,6 +22,22 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let text = headers.join("\n");
 
     // I/O-bound again: write the lines to a file.
+    let file = match ctx.text("out") {
+        Some(out) => std::path::PathBuf::from(out),
+        None => fresh_temp_dir()?.join("headers.txt"),
+    };
+    std::fs::write(&file, text + "\n")
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    println!(
+        "wrote {} header line(s) to {}",
+        headers.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+/// A new directory under the system's temp dir, for this run alone.
+fn fresh_temp_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!(
         "chapter01-headers-{}-{}",
         std::process::id(),
@@ -30,12 +46,5 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             .as_nanos()
     ));
     std::fs::create_dir_all(&dir)?;
-    let file = dir.join("headers.txt");
-    std::fs::write(&file, text + "\n")?;
-    println!(
-        "wrote {} header line(s) to {}",
-        headers.len(),
-        file.display()
-    );
-    Ok(())
+    Ok(dir)
 }

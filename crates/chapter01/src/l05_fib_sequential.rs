@@ -2,13 +2,13 @@
 //!
 //! The book's exponential Fibonacci, twice, on one thread, timed. The work
 //! is real: `fib` passes its argument through `black_box`, and the time
-//! grows about 1.6x with each step of n. `--count N` computes fib(N) and
-//! fib(N+1) instead of 40 and 41 (the runner has no `--n`).
+//! grows about 1.6x with each step of n. `--n N` computes fib(N) and
+//! fib(N+1) instead of 40 and 41.
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
-use crate::fib::{BOOK_N, print_fib};
+use crate::fib::{n_from, print_fib};
 
 fn fibs_no_threading(n: u64) {
     print_fib(n);
@@ -16,11 +16,7 @@ fn fibs_no_threading(n: u64) {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let n = ctx.count_or(BOOK_N);
-    anyhow::ensure!(
-        (1..=60).contains(&n),
-        "--count must be 1..=60 for fib (got {n})"
-    );
+    let n = n_from(ctx)?;
     let stopwatch = Stopwatch::start();
     fibs_no_threading(n);
     println!("Completed in {} seconds", secs(stopwatch.elapsed()));

@@ -3,12 +3,12 @@
 //! In the book this is no faster than 1.5: CPython's GIL lets only one
 //! thread run Python bytecode at a time. Rust has no GIL, so on two cores
 //! the two threads really run at once and the total is close to the longer
-//! of the two, not their sum. `--count N` changes n as in 1.5.
+//! of the two, not their sum. `--n N` changes n as in 1.5.
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
-use crate::fib::{BOOK_N, print_fib};
+use crate::fib::{n_from, print_fib};
 
 fn fibs_with_threads(n: u64) -> anyhow::Result<()> {
     let thread_1 = std::thread::spawn(move || print_fib(n));
@@ -24,11 +24,7 @@ fn fibs_with_threads(n: u64) -> anyhow::Result<()> {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let n = ctx.count_or(BOOK_N);
-    anyhow::ensure!(
-        (1..=60).contains(&n),
-        "--count must be 1..=60 for fib (got {n})"
-    );
+    let n = n_from(ctx)?;
     let stopwatch = Stopwatch::start();
     fibs_with_threads(n)?;
     println!("Threads took {} seconds", secs(stopwatch.elapsed()));

@@ -23,7 +23,7 @@ mod l08_thread_requests;
 mod l08a_message_loop;
 mod l08b_event_loop_tasks;
 
-use shared_util::cli::{Chapter, Worker};
+use shared_util::cli::{Chapter, Opt, Worker};
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -45,3 +45,15 @@ pub static CHAPTER: Chapter = Chapter {
     ],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
 };
+
+/// Options of this chapter's listings.
+pub static OPTIONS: &[Opt] = &[
+    Opt::text(
+        "out",
+        "1.1: the file to write the headers to [default: a fresh temp dir]",
+    ),
+    Opt::number(
+        "n",
+        "1.5/1.6: compute fib(N) and fib(N+1), N in 1..=60 [default: 40]",
+    ),
+];

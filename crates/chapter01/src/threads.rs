@@ -29,13 +29,26 @@ pub fn current_thread_name() -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_new_thread_is_counted_while_it_runs() {
+    fn new_threads_are_counted_while_they_run() {
+        const SPAWNED: usize = 8;
         let before = super::os_thread_count().unwrap();
         let (stop, wait) = std::sync::mpsc::channel::<()>();
-        let handle = std::thread::spawn(move || wait.recv());
-        // Other tests may start threads too, so only "more than before" holds.
-        assert!(super::os_thread_count().unwrap() > before.saturating_sub(1));
-        stop.send(()).unwrap();
-        handle.join().unwrap().unwrap();
+        let wait = std::sync::Arc::new(std::sync::Mutex::new(wait));
+        let handles: Vec<_> = (0..SPAWNED)
+            .map(|_| {
+                let wait = std::sync::Arc::clone(&wait);
+                std::thread::spawn(move || {
+                    let _ = wait.lock().unwrap().recv();
+                })
+            })
+            .collect();
+        // The test harness runs the crate's other unit test (one thread) in
+        // parallel; it may end between the two counts, so allow for one.
+        let during = super::os_thread_count().unwrap();
+        assert!(during >= before + SPAWNED - 1, "{before} -> {during}");
+        drop(stop);
+        for handle in handles {
+            handle.join().unwrap();
+        }
     }
 }

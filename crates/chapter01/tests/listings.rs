@@ -67,6 +67,28 @@ fn listing_1_1_writes_the_headers_to_the_file_it_names() {
 }
 
 #[test]
+fn listing_1_1_writes_where_out_says() {
+    let dir = std::env::temp_dir().join(format!("chapter01-out-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("my-headers.txt");
+    let run = run(&["1.1", "--out", file.to_str().unwrap()]);
+    assert!(
+        run.stdout
+            .contains(&format!("header line(s) to {}\n", file.display())),
+        "{}",
+        run.stdout
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count() as u64, number_after(&run, "wrote "));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let missing = dir.join("no-such-dir").join("x.txt");
+    let failed = run_bin(BIN, &["1.1", "--out", missing.to_str().unwrap()], "");
+    assert_eq!(failed.code, Some(1));
+    assert!(failed.stderr.contains("cannot write"), "{}", failed.stderr);
+}
+
+#[test]
 fn listing_1_2_reports_one_os_thread_named_main() {
     let run = run(&["1.2"]);
     assert!(number_after(&run, "process id:") > 0);
@@ -109,7 +131,7 @@ fn listing_1_4_leaves_no_child_process_behind() {
 #[test]
 fn listings_1_5_and_1_6_compute_the_same_fibs() {
     for id in ["1.5", "1.6"] {
-        let run = run(&[id, "--count", "20"]);
+        let run = run(&[id, "--n", "20"]);
         assert!(
             run.stdout.contains("fib(20) is 4181\n"),
             "{id}: {}",
@@ -121,27 +143,15 @@ fn listings_1_5_and_1_6_compute_the_same_fibs() {
             run.stdout
         );
     }
-    assert!(
-        run(&["1.5", "--count", "20"])
-            .stdout
-            .contains("Completed in ")
-    );
-    assert!(
-        run(&["1.6", "--count", "20"])
-            .stdout
-            .contains("Threads took ")
-    );
+    assert!(run(&["1.5", "--n", "20"]).stdout.contains("Completed in "));
+    assert!(run(&["1.6", "--n", "20"]).stdout.contains("Threads took "));
 }
 
 #[test]
 fn fib_refuses_an_n_it_could_not_finish() {
-    let run = run_bin(BIN, &["1.5", "--count", "100"], "");
+    let run = run_bin(BIN, &["1.5", "--n", "100"], "");
     assert_eq!(run.code, Some(1));
-    assert!(
-        run.stderr.contains("--count must be 1..=60"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("--n must be 1..=60"), "{}", run.stderr);
 }
 
 #[test]
