@@ -2,25 +2,53 @@
 //!
 //! The book builds 4 billion random floats with NumPy (32 GB); the default
 //! here is 50 rows of 20 million `f64` (8 GB, which fits this 24 GiB
-//! machine; `--rows N --cols N` to change). Row r holds r - 0.5 and
-//! r + 0.5 in turn, so every mean is known: r exactly for an even width.
+//! machine; `--rows N --cols N` to change; a size larger than the memory
+//! available is refused with an error). Row r holds r - 0.5 and r + 0.5 in
+//! turn, so every mean is known: r exactly for an even width.
 
 use rayon::prelude::*;
 use shared_util::Ctx;
 
 /// A `rows` x `cols` matrix, one `Vec` per row, generated on all cores.
-pub fn matrix(ctx: &Ctx) -> Vec<Vec<f64>> {
-    let rows = ctx.number("rows", 50) as usize;
-    let cols = ctx.number("cols", 20_000_000) as usize;
-    let matrix: Vec<Vec<f64>> = (0..rows)
+/// Refuses, with an error rather than an abort, a size that overflows or
+/// does not fit in the memory the system has available.
+pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
+    let rows = ctx.number("rows", 50);
+    let cols = ctx.number("cols", 20_000_000);
+    anyhow::ensure!(rows > 0 && cols > 0, "--rows and --cols must be at least 1");
+    let bytes = rows
+        .checked_mul(cols)
+        .and_then(|n| n.checked_mul(8))
+        .filter(|&n| usize::try_from(n).is_ok())
+        .ok_or_else(|| anyhow::anyhow!("a {rows} x {cols} matrix is too large to address"))?;
+    let gb = |b: u64| b as f64 / 1e9;
+    if let Some(available) = available_memory() {
+        anyhow::ensure!(
+            bytes < available,
+            "a {rows} x {cols} matrix of f64 needs {:.2} GB, but only {:.2} GB of memory is available; choose a smaller --rows/--cols",
+            gb(bytes),
+            gb(available)
+        );
+    }
+    println!("a {rows} x {cols} matrix of f64 ({:.2} GB)", gb(bytes));
+    let cols = cols as usize;
+    (0..rows)
         .into_par_iter()
-        .map(|r| (0..cols).map(|c| r as f64 + (c % 2) as f64 - 0.5).collect())
-        .collect();
-    println!(
-        "a {rows} x {cols} matrix of f64 ({:.2} GB)",
-        (rows * cols * 8) as f64 / 1e9
-    );
-    matrix
+        .map(|r| {
+            let mut row = Vec::new();
+            row.try_reserve_exact(cols)?; // an error, not an abort, if refused
+            row.extend((0..cols).map(|c| r as f64 + (c % 2) as f64 - 0.5));
+            Ok(row)
+        })
+        .collect()
+}
+
+/// Bytes of memory the system can still give (Linux's `MemAvailable`).
+fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// The mean of one row.
@@ -40,7 +68,7 @@ pub fn report(label: &str, means: &[f64], seconds: f64) {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let matrix = matrix(ctx);
+    let matrix = matrix(ctx)?;
     let start = std::time::Instant::now();
     let means: Vec<f64> = matrix.iter().map(|row| mean(row)).collect();
     report("one thread", &means, start.elapsed().as_secs_f64());

@@ -12,7 +12,7 @@ use crate::l18_row_means::{matrix, mean, report};
 use crate::support::thread_pool;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let matrix = matrix(ctx);
+    let matrix = matrix(ctx)?;
     let start = std::time::Instant::now();
     let sequential: Vec<f64> = matrix.iter().map(|row| mean(row)).collect();
     let t1 = start.elapsed().as_secs_f64();

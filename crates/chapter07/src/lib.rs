@@ -76,6 +76,12 @@ pub static OPTIONS: &[Opt] = &[
         "buffer-mib",
         "7.17a: the size of each buffer in MiB [default: 16]",
     ),
-    Opt::number("rows", "7.18/7.19: matrix rows [default: 50]"),
-    Opt::number("cols", "7.18/7.19: matrix columns [default: 20000000]"),
+    Opt::number(
+        "rows",
+        "7.18/7.19: matrix rows [default: 50; the default matrix is 8 GB]",
+    ),
+    Opt::number(
+        "cols",
+        "7.18/7.19: matrix columns [default: 20000000; 8 bytes each]",
+    ),
 ];

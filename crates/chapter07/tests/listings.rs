@@ -258,3 +258,33 @@ fn listings_7_18_and_7_19_compute_the_row_means() {
     );
     assert!(pool.stdout.contains("both give the same means"));
 }
+
+/// A matrix too large for memory, for addressing, or empty is refused with
+/// a one-line error and exit 1, never an allocation abort or the OOM killer.
+#[test]
+fn listings_7_18_and_7_19_refuse_impossible_sizes() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--rows", "1000000", "--cols", "1000000000"],
+            "memory is available",
+        ),
+        (
+            &["--rows", "4", "--cols", "1000000000000"],
+            "memory is available",
+        ),
+        (
+            &["--rows", "18446744073709551615", "--cols", "3"],
+            "too large to address",
+        ),
+        (&["--cols", "0"], "must be at least 1"),
+    ];
+    for id in ["7.18", "7.19"] {
+        for (size, message) in cases {
+            let args: Vec<&str> = [id].iter().chain(size).copied().collect();
+            let run = run_bin(env!("CARGO_BIN_EXE_chapter07"), &args, "");
+            assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+            assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+            assert!(!run.stdout.contains("row means"), "{}", run.stdout);
+        }
+    }
+}
