@@ -55,11 +55,16 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     loop {
         // Blocks until a client connects.
         let (connection, _) = server.accept()?;
+        // Echoed pieces go out at once, not after a delayed ACK (Nagle).
+        let _ = connection.set_nodelay(true);
         // One thread per client runs `echo`.
-        threads.push(std::thread::spawn(move || echo(connection)));
+        let thread = std::thread::spawn(move || echo(connection));
         if client.is_some() {
+            threads.push(thread);
             break; // the demo has one client
         }
+        // Otherwise the thread runs detached: keeping every handle would
+        // grow without bound on a long-running server.
     }
     if let Some(client) = client {
         client

@@ -50,8 +50,12 @@ impl ClientEchoThread {
         if self.thread.is_finished() {
             return println!("{}: already gone, skipped", self.address);
         }
+        // Bounded, and the socket is shut down whatever happens: a client
+        // that stopped reading must not stall the shutdown.
+        let _ = self.socket.set_write_timeout(Some(Duration::from_secs(1)));
         let goodbye = (&self.socket).write_all(b"Shutting down!");
-        match goodbye.and_then(|()| self.socket.shutdown(Shutdown::Both)) {
+        let shut = self.socket.shutdown(Shutdown::Both);
+        match goodbye.and(shut) {
             Ok(()) => println!("{}: sent Shutting down! and shut the socket", self.address),
             Err(e) => println!("{}: left meanwhile ({e}), skipped", self.address),
         }
@@ -129,6 +133,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         if stop.load(Ordering::SeqCst) {
             break; // the wake-up connection from the signal thread
         }
+        let _ = connection.set_nodelay(true); // no delayed-ACK stalls (Nagle)
         let socket = connection.try_clone()?;
         let thread = std::thread::spawn(move || echo(connection, peer));
         clients.push(ClientEchoThread {
