@@ -5,7 +5,7 @@
 //! `run_in_executor`, gathers, and merges. Rust
 //! needs no processes for this (no GIL): each partition is mapped on
 //! rayon's thread pool and its result comes back through a oneshot channel,
-//! so the async code awaits without blocking its thread. `--count N` sets
+//! so the async code awaits without blocking its thread. `--lines N` sets
 //! the number of lines, as in 6.7.
 
 use std::sync::Arc;
@@ -15,12 +15,12 @@ use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
 use crate::ngram::{
-    DEFAULT_LINES, PARTITION_BYTES, ensure_file, map_frequencies, merge_dictionaries, on_rayon,
+    PARTITION_BYTES, ensure_file, lines_from, map_frequencies, merge_dictionaries, on_rayon,
     partition, report,
 };
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let lines = ctx.count_or(DEFAULT_LINES);
+    let lines = lines_from(ctx);
     // Reading a large file blocks: it goes to a blocking thread too.
     let text: Arc<str> = tokio::task::spawn_blocking(move || {
         anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())

@@ -4,7 +4,7 @@
 //! reduces them in parallel instead: split the mapped results into chunks,
 //! merge each chunk in the pool, and repeat on the merged results until one
 //! is left. Same here, on rayon threads, each round awaited through oneshot
-//! channels. `--count N` sets the number of lines, as in 6.7.
+//! channels. `--lines N` sets the number of lines, as in 6.7.
 
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
 use crate::ngram::{
-    DEFAULT_LINES, Frequencies, PARTITION_BYTES, ensure_file, map_frequencies, merge_dictionaries,
+    Frequencies, PARTITION_BYTES, ensure_file, lines_from, map_frequencies, merge_dictionaries,
     on_rayon, partition, report,
 };
 
@@ -42,7 +42,7 @@ async fn reduce(mut results: Vec<Frequencies>) -> anyhow::Result<Frequencies> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let lines = ctx.count_or(DEFAULT_LINES);
+    let lines = lines_from(ctx);
     let text: Arc<str> = tokio::task::spawn_blocking(move || {
         anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())
     })

@@ -34,7 +34,7 @@ mod l14_progress;
 
 pub use l11_race::misses;
 
-use shared_util::cli::Chapter;
+use shared_util::cli::{Chapter, Opt};
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -60,3 +60,9 @@ pub static CHAPTER: Chapter = Chapter {
     ],
     workers: workers::WORKERS,
 };
+
+/// Options of this chapter's listings.
+pub static OPTIONS: &[Opt] = &[Opt::number(
+    "lines",
+    "6.7-6.9: lines of the generated Ngram file, at most 100000000 [default: 40000000, ~780 MB]",
+)];

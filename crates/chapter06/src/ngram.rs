@@ -17,9 +17,19 @@ use rand::{Rng as _, SeedableRng as _};
 /// Word → total matches.
 pub type Frequencies = HashMap<String, u64>;
 
-/// Lines in the default file: enough for the single-threaded count to take
-/// a few seconds in a release build. `--count N` picks another size.
+/// Lines in the default file (about 780 MB): enough for the single-threaded
+/// count to take a few seconds in a release build (about ten times longer
+/// in a debug build). `--lines N` picks another size.
 pub const DEFAULT_LINES: u64 = 40_000_000;
+
+/// The largest file `--lines` may ask for: about 1.9 GB, the size of the
+/// book's download. Anything bigger could fill the temp dir's disk.
+pub const MAX_LINES: u64 = 100_000_000;
+
+/// `--lines`, or the default.
+pub fn lines_from(ctx: &shared_util::Ctx) -> u64 {
+    ctx.number("lines", DEFAULT_LINES)
+}
 
 /// The size of one map operation's partition: 1 MiB, about 54,000 lines,
 /// close to the book's 60,000 lines.
@@ -35,8 +45,8 @@ const SYLLABLES: &[&str] = &[
 /// Says which happened.
 pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     anyhow::ensure!(
-        lines > 0,
-        "the Ngram file needs at least one line (--count)"
+        (1..=MAX_LINES).contains(&lines),
+        "--lines must be 1..={MAX_LINES} (got {lines}): the file takes about 20 bytes a line"
     );
     let path = std::env::temp_dir().join(format!("chapter06-ngrams-v1-{lines}.tsv"));
     if path.exists() {
@@ -49,7 +59,10 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     // Write under a private name, then rename: a half-written file is never
     // mistaken for a cached one, even with two runs at once.
     let partial = path.with_extension(format!("{}.partial", std::process::id()));
-    generate(&partial, lines)?;
+    if let Err(error) = generate(&partial, lines) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error.context(format!("could not write {}", partial.display())));
+    }
     std::fs::rename(&partial, &path)?;
     println!(
         "generated the Ngram file {} ({lines} lines)",

@@ -43,7 +43,10 @@ impl ProcessPool {
     /// Starts `size` workers; `init_args` are passed to each one at start-up
     /// (the pool's initializer, e.g. the path of a shared memory file).
     pub fn new(size: usize, init_args: &[&str]) -> anyhow::Result<Self> {
-        anyhow::ensure!(size > 0, "a pool needs at least one worker");
+        anyhow::ensure!(
+            (1..=MAX_SIZE).contains(&size),
+            "a pool runs 1..={MAX_SIZE} worker processes (got {size}; --limit sets it)"
+        );
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
         let mut pool = Self {
@@ -190,6 +193,10 @@ impl Future for Pending {
 fn stopped() -> anyhow::Error {
     anyhow::anyhow!("the pool stopped before answering")
 }
+
+/// The most worker processes a pool starts: `--limit 100000` should be an
+/// error, not a fork bomb.
+pub const MAX_SIZE: usize = 64;
 
 /// The number of cores, the default pool size (as `Pool()` uses
 /// `os.cpu_count()`); `--limit N` overrides it.

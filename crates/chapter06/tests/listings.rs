@@ -136,7 +136,7 @@ fn listings_6_7_to_6_9_count_the_same_words() {
     let summaries: Vec<String> = ["6.7", "6.8", "6.9"]
         .iter()
         .map(|id| {
-            let run = run(&[id, "--count", lines]);
+            let run = run(&[id, "--lines", lines]);
             let aardvark = run.lines()[run.position("Aardvark has appeared")].to_owned();
             let fingerprint = run.lines()[run.position("distinct words")].to_owned();
             format!("{aardvark}\n{fingerprint}")
@@ -146,14 +146,38 @@ fn listings_6_7_to_6_9_count_the_same_words() {
     assert_eq!(summaries[0], summaries[2]);
     assert!(number_after(&summaries[0], "Aardvark has appeared") > 0);
     // 150,001 lines make 3 partitions of 60,000 lines or fewer.
-    let run = run(&["6.8", "--count", lines]);
+    let run = run(&["6.8", "--lines", lines]);
     assert!(run.stdout.contains("over 3 partitions"), "{}", run.stdout);
-    let run = run_bin(BIN, &["6.9", "--count", lines], "");
+    let run = run_bin(BIN, &["6.9", "--lines", lines], "");
     assert!(
         run.stdout.contains("reduce round: 3 dictionaries -> 1"),
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn sizes_that_could_fill_the_disk_or_the_process_table_are_refused() {
+    for (args, message) in [
+        (
+            &["6.7", "--lines", "100000001"][..],
+            "--lines must be 1..=100000000",
+        ),
+        (&["6.8", "--lines", "0"], "--lines must be 1..=100000000"),
+        (
+            &["6.2", "--limit", "65"],
+            "a pool runs 1..=64 worker processes",
+        ),
+    ] {
+        let run = run_bin(BIN, args, "");
+        assert_eq!(run.code, Some(1), "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("generated"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
 }
 
 #[test]
