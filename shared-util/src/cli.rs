@@ -324,17 +324,23 @@ pub fn worker_command(name: &str) -> std::process::Command {
     command
 }
 
-/// Lets `chapter02 list | head` end quietly, as command-line tools do.
+/// Gives SIGPIPE and SIGINT their default actions.
 ///
 /// Rust ignores SIGPIPE, so writing to a closed pipe returns an error and
-/// `println!` panics on it. Restoring the default action makes the process
-/// end silently instead, like `cat` or `ls` would.
+/// `println!` panics on it; with the default action `chapter02 list | head`
+/// ends quietly, as `cat` or `ls` would. SIGINT may arrive ignored: a shell
+/// without job control starts background commands that way, and children
+/// inherit it. Listings teach what Ctrl-C does (and tests send SIGINT), so
+/// every run starts from the default: Ctrl-C ends the process unless a
+/// listing handles it.
 #[allow(unsafe_code)]
-fn restore_sigpipe() {
+fn restore_signals() {
     use nix::sys::signal::{SigHandler, Signal, signal};
-    // Safety: called first thing in `main`, before any other thread exists,
-    // and SIG_DFL installs no Rust code as a handler.
-    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+    for sig in [Signal::SIGPIPE, Signal::SIGINT] {
+        // Safety: called first thing in `main`, before any other thread
+        // exists, and SIG_DFL installs no Rust code as a handler.
+        let _ = unsafe { signal(sig, SigHandler::SigDfl) };
+    }
 }
 
 /// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,
@@ -707,7 +713,7 @@ pub fn main_with(
     tools: &'static [Tool],
     options: &'static [Opt],
 ) -> ExitCode {
-    restore_sigpipe();
+    restore_signals();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(WORKER_ARG) {
         return run_worker(chapter, &args[1..]);

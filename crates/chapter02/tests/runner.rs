@@ -256,3 +256,47 @@ fn compare_stops_with_exit_1_naming_the_listing_that_failed() {
         run.stderr
     );
 }
+
+#[test]
+fn ctrl_c_works_even_when_inherited_as_ignored() {
+    // A shell without job control starts background commands with SIGINT
+    // ignored; the runner restores the default so Ctrl-C still ends a run.
+    use std::io::Read as _;
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::time::{Duration, Instant};
+
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &format!("trap '' INT; exec {BIN} walk")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until walk shows its first prompt: it then blocks reading stdin.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("[Enter] run 2.1") {
+        let n = stdout.read(&mut buffer).unwrap();
+        assert!(
+            n > 0,
+            "walk ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buffer[..n]);
+    }
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("SIGINT did not end the run");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
