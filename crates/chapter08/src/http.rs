@@ -152,15 +152,51 @@ pub fn split_url(url: &str) -> anyhow::Result<(String, u16, String)> {
         None => (rest, "/"),
     };
     let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse().context("bad port in the URL")?),
-        None => (authority, 80),
+        Some((host, port)) if !port.contains(']') => {
+            (host, port.parse().context("bad port in the URL")?)
+        }
+        _ => (authority, 80),
     };
+    // `[::1]` in a URL is the address `::1` to connect to.
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     Ok((host.to_owned(), port, path.to_owned()))
 }
 
+/// How long 8.1–8.3 wait for a whole exchange (connect, request, response):
+/// `--timeout` seconds, 30 by default. A raw socket has no timeout of its
+/// own, so without this a server that accepts and never answers would
+/// hang the listing.
+pub fn exchange_bound(ctx: &shared_util::Ctx) -> std::time::Duration {
+    std::time::Duration::from_secs(ctx.number("timeout", 30).max(1))
+}
+
+/// Runs `exchange` within [`exchange_bound`], or fails naming the server.
+pub async fn bounded<T>(
+    ctx: &shared_util::Ctx,
+    host: &str,
+    port: u16,
+    exchange: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let bound = exchange_bound(ctx);
+    tokio::time::timeout(bound, exchange).await.map_err(|_| {
+        anyhow::anyhow!(
+            "no complete response from {host}:{port} within {} s (--timeout)",
+            bound.as_secs()
+        )
+    })?
+}
+
+/// `host:port` as the `Host` header wants it (`[::1]:8000` for IPv6).
+pub fn authority(host: &str, port: u16) -> String {
+    match host.contains(':') {
+        true => format!("[{host}]:{port}"),
+        false => format!("{host}:{port}"),
+    }
+}
+
 /// The request the book's client writes: GET, `Connection: close`.
-pub fn get_request(host: &str, path: &str) -> String {
-    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+pub fn get_request(authority: &str, path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
 }
 
 #[cfg(test)]
@@ -234,5 +270,10 @@ mod tests {
         assert_eq!(parts, ("127.0.0.1".into(), 8080, "/delay/5".into()));
         assert_eq!(split_url("http://example.com").unwrap().2, "/");
         assert!(split_url("https://example.com").is_err());
+        let v6 = split_url("http://[::1]:8000/x").unwrap();
+        assert_eq!(v6, ("::1".into(), 8000, "/x".into()));
+        assert_eq!(split_url("http://[::1]/").unwrap().1, 80);
+        assert_eq!(authority("::1", 8000), "[::1]:8000");
+        assert_eq!(authority("example.com", 80), "example.com:80");
     }
 }

@@ -5,8 +5,11 @@
 //! Tokio, so a ten-line `transport` loop below plays asyncio's part and calls
 //! our `Protocol` trait; the protocol feeds every chunk to a `Decoder` that
 //! frames the response, and hands it over through a oneshot channel (the
-//! book's future). Try `cargo run -p chapter08 -- 8.1 --url http://example.com`.
+//! book's future). A raw socket has no timeout, so the whole exchange gets
+//! one (`--timeout`, 30 s). Try `cargo run -p chapter08 -- 8.1 --url
+//! http://example.com`.
 
+use anyhow::Context as _;
 use shared_util::Ctx;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -14,7 +17,7 @@ use tokio::sync::oneshot;
 use tokio_util::bytes::BytesMut;
 use tokio_util::codec::Decoder as _;
 
-use crate::http::{HttpResponse, HttpResponseDecoder, get_request, split_url};
+use crate::http::{HttpResponse, HttpResponseDecoder, authority, bounded, get_request, split_url};
 
 /// The callbacks asyncio's transports call.
 pub trait Protocol {
@@ -86,14 +89,19 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let (host, port, path) = split_url(&ctx.url()?)?;
     let (done, response) = oneshot::channel();
     let mut protocol = HttpGetClientProtocol {
-        host: format!("{host}:{port}"),
+        host: authority(&host, port),
         path,
         buffer: BytesMut::new(),
         decoder: HttpResponseDecoder::default(),
         done: Some(done),
     };
-    let stream = TcpStream::connect((host.as_str(), port)).await?;
-    transport(stream, &mut protocol).await?;
+    bounded(ctx, &host, port, async {
+        let stream = TcpStream::connect((host.as_str(), port))
+            .await
+            .with_context(|| format!("could not connect to {host}:{port}"))?;
+        transport(stream, &mut protocol).await
+    })
+    .await?;
     let response = response
         .await
         .map_err(|_| anyhow::anyhow!("the connection closed before any response"))??;

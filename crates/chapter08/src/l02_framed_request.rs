@@ -5,6 +5,7 @@
 //! `Framed`: the same decoder as 8.1, but `Framed` does the buffering and
 //! the read loop, and the connection becomes a `Stream` of whole responses.
 //! The events still print: connected, each framed response, end of stream.
+//! As in 8.1, `--timeout` (30 s) bounds the whole exchange.
 
 use anyhow::Context as _;
 use futures::StreamExt as _;
@@ -13,7 +14,7 @@ use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
-use crate::http::{HttpResponse, HttpResponseDecoder, get_request, split_url};
+use crate::http::{HttpResponse, HttpResponseDecoder, authority, bounded, get_request, split_url};
 
 async fn make_request(host: &str, port: u16, path: &str) -> anyhow::Result<HttpResponse> {
     let mut stream = TcpStream::connect((host, port))
@@ -21,7 +22,7 @@ async fn make_request(host: &str, port: u16, path: &str) -> anyhow::Result<HttpR
         .with_context(|| format!("could not connect to {host}:{port}"))?;
     println!("connection made: sending GET {path} to {host}:{port}");
     stream
-        .write_all(get_request(&format!("{host}:{port}"), path).as_bytes())
+        .write_all(get_request(&authority(host, port), path).as_bytes())
         .await?;
     let mut frames = Framed::new(stream, HttpResponseDecoder::default());
     let mut response = None;
@@ -36,7 +37,7 @@ async fn make_request(host: &str, port: u16, path: &str) -> anyhow::Result<HttpR
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let (host, port, path) = split_url(&ctx.url()?)?;
-    let response = make_request(&host, port, &path).await?;
+    let response = bounded(ctx, &host, port, make_request(&host, port, &path)).await?;
     println!("{}", response.status_line);
     println!("{}", String::from_utf8_lossy(&response.body));
     Ok(())

@@ -53,6 +53,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("8.13", l13_chat_server, "The chat server").server(),
         listing!("8.14", l14_chat_client, "The chat client (terminal, or --script)").interactive(),
     ],
+    sets: &[],
     workers: &[],
 };
 
@@ -61,6 +62,10 @@ pub static TOOLS: &[Tool] = &[];
 
 /// Options of chapter 8's listings.
 pub static OPTIONS: &[Opt] = &[
+    Opt::number(
+        "timeout",
+        "8.1-8.3: seconds to wait for the whole HTTP exchange [default: 30]",
+    ),
     Opt::number(
         "idle-timeout",
         "8.13: seconds a chat client may stay silent [default: 60]",

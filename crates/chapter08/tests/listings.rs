@@ -66,6 +66,27 @@ fn https_is_refused_with_a_clear_message() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
+#[test]
+fn a_server_that_never_answers_hits_the_timeout() {
+    // Accepts every connection and never writes a byte.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().collect();
+        drop(held);
+    });
+    for id in ["8.1", "8.2", "8.3"] {
+        let run = run_bin(BIN, &[id, "--url", &url, "--timeout", "1"], "");
+        assert_eq!(run.code, Some(1), "{id}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("no complete response from 127.0.0.1:")
+                && run.stderr.contains("within 1 s"),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+}
+
 /// Runs `id`, waits for `ready` and then for `ticks_after` more tick lines,
 /// types `line`, and returns everything printed.
 fn type_after(id: &str, ready: &str, ticks_after: usize, line: &str) -> String {
