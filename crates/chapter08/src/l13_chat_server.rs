@@ -76,12 +76,17 @@ pub fn parse_connect(line: &str, users: &HashMap<String, impl Sized>) -> Result<
     }
 }
 
-fn refusal(error: &LinesCodecError) -> String {
+/// The answer to a line the codec rejected, or `None` when the connection
+/// itself failed (reset, ...): then there is no one left to answer.
+fn refusal(error: &LinesCodecError) -> Option<String> {
     match error {
-        LinesCodecError::MaxLineLengthExceeded => {
-            format!("ERROR line longer than {MAX_LINE} bytes; disconnecting")
+        LinesCodecError::MaxLineLengthExceeded => Some(format!(
+            "ERROR line longer than {MAX_LINE} bytes; disconnecting"
+        )),
+        LinesCodecError::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            Some("ERROR line is not valid UTF-8; disconnecting".into())
         }
-        LinesCodecError::Io(_) => "ERROR line is not valid UTF-8; disconnecting".into(),
+        LinesCodecError::Io(_) => None,
     }
 }
 
@@ -91,7 +96,7 @@ async fn client_connected(stream: TcpStream, users: Users, idle: Duration) -> an
     let first = match timeout(idle, lines.next()).await {
         Err(_) => Err(format!("ERROR no CONNECT within {} s", idle.as_secs())),
         Ok(None) => return Ok(()),
-        Ok(Some(Err(e))) => Err(refusal(&e)),
+        Ok(Some(Err(e))) => Err(refusal(&e).ok_or(e)?),
         Ok(Some(Ok(line))) => Ok(line),
     };
     let (queue, mut outgoing) = mpsc::channel::<String>(QUEUE);
@@ -139,7 +144,8 @@ async fn client_connected(stream: TcpStream, users: Users, idle: Duration) -> an
                 ));
             }
             Ok(None) => break Some(String::new()),
-            Ok(Some(Err(e))) => break Some(refusal(&e)),
+            // A connection error: leave quietly, as at end of stream.
+            Ok(Some(Err(e))) => break Some(refusal(&e).unwrap_or_default()),
             Ok(Some(Ok(text))) => {
                 notify_all(&users, format!("{username}: {text}"));
                 // Let the writers run before the next line: a burst from one
