@@ -22,7 +22,8 @@ pub enum Next {
     Quit,
 }
 
-/// Runs the screen until Ctrl-C, Ctrl-D on an empty line, SIGTERM, the
+/// Runs the screen until Ctrl-C, Ctrl-D on an empty line, SIGINT or
+/// SIGTERM (in raw mode Ctrl-C is a key; the signals come from `kill`), the
 /// app returning `Next::Quit`, or end of input. `on_line` gets each line
 /// typed; messages sent on `messages` scroll in above the input.
 pub async fn run_console(
@@ -31,6 +32,7 @@ pub async fn run_console(
     mut on_line: impl FnMut(String) -> Next,
 ) -> anyhow::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
     let _guard = TerminalGuard::enter(true)?; // restores the screen on every way out
     let mut keys = terminal::spawn_key_reader();
     let mut store = MessageStore::new(1000);
@@ -54,6 +56,7 @@ pub async fn run_console(
             }
             Some(message) = messages.recv() => store.append(message),
             _ = sigterm.recv() => return Ok(()),
+            _ = sigint.recv() => return Ok(()),
         }
     }
 }

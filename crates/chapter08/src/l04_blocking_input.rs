@@ -4,7 +4,9 @@
 //! with `std::io::stdin().read_line`, a blocking call, on the runtime's only
 //! thread. No tick prints until Enter is pressed: like the book's `input()`
 //! inside a coroutine, the call holds the thread the event loop needs. The
-//! listing counts the ticks during the wait to prove it (always 0).
+//! listing counts the ticks during the wait to prove it: 0 on the default
+//! current-thread runtime (with `--runtime multi-thread` another worker
+//! thread keeps ticking, which is the other half of the lesson).
 
 use std::time::Duration;
 

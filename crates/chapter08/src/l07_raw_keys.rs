@@ -3,13 +3,15 @@
 //! The book puts the terminal in cbreak mode and echoes each character
 //! itself, so it knows exactly what sits on the input line. Here crossterm
 //! switches the terminal to raw mode (a guard switches it back on any way
-//! out) and `tokio::io::stdin` bytes become keys; the listing echoes them,
-//! erases on Backspace and prints each entered line. `quit` or Ctrl-C ends.
-//! With piped input there is no terminal to switch, and it reads the bytes.
+//! out, SIGINT and SIGTERM included) and stdin bytes, read on a thread of
+//! their own, become keys on a channel; the listing echoes them, erases on
+//! Backspace and prints each entered line. `quit` or Ctrl-C ends. With
+//! piped input there is no terminal to switch, and it reads the bytes.
 
 use std::io::{IsTerminal as _, Write as _};
 
 use shared_util::Ctx;
+use tokio::signal::unix::{SignalKind, signal};
 
 use crate::keys::Key;
 use crate::terminal::{TerminalGuard, spawn_key_reader};
@@ -22,8 +24,20 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     // Raw mode: "\n" only moves down; "\r\n" also returns to column 0.
     print!("type lines; Backspace erases; `quit` or Ctrl-C ends\r\n");
     let mut keys = spawn_key_reader();
+    // Raw mode turns Ctrl-C into a key; a SIGINT or SIGTERM from `kill`
+    // still ends the loop normally, so the guard restores the terminal.
+    let (mut sigint, mut sigterm) = (
+        signal(SignalKind::interrupt())?,
+        signal(SignalKind::terminate())?,
+    );
     let mut line = String::new();
-    while let Some(key) = keys.recv().await {
+    loop {
+        let key = tokio::select! {
+            key = keys.recv() => key,
+            _ = sigint.recv() => None,
+            _ = sigterm.recv() => None,
+        };
+        let Some(key) = key else { break };
         match key {
             Key::Char(c) => {
                 line.push(c);

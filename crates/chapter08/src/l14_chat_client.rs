@@ -57,11 +57,16 @@ async fn terminal_client(address: SocketAddr) -> anyhow::Result<()> {
         if line.trim() == "/quit" {
             return Next::Quit;
         }
-        let Some(outgoing) = outgoing.take() else {
+        if outgoing.is_none() {
             let _ = sender.send(line); // a chat line
             return Next::Continue;
-        };
+        }
         let username = line.trim().to_owned();
+        if username.is_empty() {
+            let _ = messages.send("the username must not be empty".to_owned());
+            return Next::Continue; // ask again
+        }
+        let outgoing = outgoing.take().expect("checked just above");
         let messages = messages.clone();
         tokio::spawn(async move {
             let result = connection(address, username, outgoing, messages.clone()).await;

@@ -2,10 +2,9 @@
 //! screen however the app ends, a task that turns stdin bytes into keys,
 //! and drawing a frame with crossterm's cursor commands.
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 
 use crossterm::{cursor, execute, queue, style, terminal};
-use tokio::io::AsyncReadExt as _;
 use tokio::sync::mpsc;
 
 use crate::keys::{Key, KeyDecoder};
@@ -47,17 +46,20 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Reads stdin on Tokio's blocking pool (`tokio::io::stdin`) and sends
-/// keys; the channel closes at end of input.
+/// Reads stdin on a thread of its own and sends keys; the channel closes at
+/// end of input. Not `tokio::io::stdin`: its read would still be pending on
+/// Tokio's blocking pool when the app quits, and runtime shutdown waits for
+/// it (the runner's 2 s grace), so every exit would stall. A detached thread
+/// blocked in `read` simply ends with the process.
 pub fn spawn_key_reader() -> mpsc::Receiver<Key> {
     let (keys, receiver) = mpsc::channel(64);
-    tokio::spawn(async move {
-        let mut stdin = tokio::io::stdin();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
         let mut decoder = KeyDecoder::default();
         let mut buffer = [0u8; 256];
-        while let Ok(n @ 1..) = stdin.read(&mut buffer).await {
+        while let Ok(n @ 1..) = stdin.read(&mut buffer) {
             for key in decoder.feed(&buffer[..n]) {
-                if keys.send(key).await.is_err() {
+                if keys.blocking_send(key).is_err() {
                     return;
                 }
             }

@@ -115,6 +115,28 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Sends `signal` (e.g. "INT") to the app: the shell's child in the pane.
+    fn signal_app(&self, signal: &str) {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let app = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert!(
+            !app.is_empty(),
+            "no app process under the pane's shell {shell}"
+        );
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &app])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -142,6 +164,23 @@ fn the_delay_console_keeps_typing_while_delays_finish() {
 }
 
 #[test]
+fn a_sigint_from_outside_restores_the_terminal_too() {
+    // In raw mode Ctrl-C is a key; a SIGINT sent with `kill` must also end
+    // the app through its guard, not leave the terminal raw.
+    for (test, id, ready) in [
+        ("sigint-console", "8.10", "Type a number of seconds"),
+        ("sigint-keys", "8.7", "type lines"),
+    ] {
+        let Some(tmux) = Tmux::start(test, &format!("{BIN} {id}")) else {
+            return;
+        };
+        tmux.wait_for(ready);
+        tmux.signal_app("INT");
+        tmux.assert_restored(if id == "8.10" { ready } else { "no such text" });
+    }
+}
+
+#[test]
 fn the_query_console_shows_rows() {
     let Some(tmux) = Tmux::start("query", &format!("{BIN} 8.11")) else {
         return;
@@ -162,6 +201,8 @@ fn the_chat_client_asks_for_a_name_then_chats() {
         return;
     };
     tmux.wait_for("Enter username:");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the username must not be empty");
     tmux.keys(&["ann", "Enter"]);
     tmux.wait_for("Welcome! 1 user(s) are online!");
     tmux.wait_for("ann connected!");
