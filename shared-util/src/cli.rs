@@ -218,6 +218,9 @@ pub struct Chapter {
     pub title: &'static str,
     /// Every listing, in the book's order.
     pub listings: &'static [Listing],
+    /// Named comparisons for `compare NAME` (see
+    /// [`compare::Set`](crate::compare::Set)); empty for most chapters.
+    pub sets: &'static [crate::compare::Set],
     /// Programs this binary can become when re-executed as a child process
     /// (see [`worker_command`]); empty for most chapters.
     pub workers: &'static [Worker],
@@ -627,6 +630,9 @@ struct Cli {
     /// With `compare`: unmeasured warm-up runs of each listing first.
     #[arg(long, value_name = "N", default_value_t = 1)]
     warmup: u64,
+    /// With `compare`: list the chapter's named comparisons.
+    #[arg(long)]
+    list: bool,
     /// With `compare`: write the bar chart as an SVG file.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
@@ -812,11 +818,11 @@ fn dispatch(
             "--json goes with `list` or `compare`".into(),
         ));
     }
-    if (cli.markdown || cli.svg.is_some() || !cli.pass.is_empty())
+    if (cli.markdown || cli.list || cli.svg.is_some() || !cli.pass.is_empty())
         && target.as_deref() != Some("compare")
     {
         return Err(Failure::Usage(
-            "--markdown, --svg and flags after `--` go with `compare`".into(),
+            "--markdown, --list, --svg and flags after `--` go with `compare`".into(),
         ));
     }
     let mut ctx = build_ctx(&cli)?;
@@ -853,17 +859,54 @@ fn dispatch(
 
 fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
     use crate::compare;
-    if cli.rest.len() < 2 {
+    if cli.list {
+        if chapter.sets.is_empty() {
+            println!(
+                "chapter {} has no named comparisons; give listing ids instead",
+                chapter.number
+            );
+        }
+        for set in chapter.sets {
+            println!("{:<12} {}", set.name, set.about);
+            println!("{:<12} {}", "", set.entries.join("  vs  "));
+        }
+        return Ok(());
+    }
+    let set = match cli.rest.as_slice() {
+        [name] => chapter.sets.iter().find(|s| s.name == name.as_str()),
+        _ => None,
+    };
+    let (specs, mut flags): (Vec<String>, Vec<String>) = match set {
+        Some(set) => (
+            set.entries.iter().map(|e| (*e).to_owned()).collect(),
+            set.flags.iter().map(|f| (*f).to_owned()).collect(),
+        ),
+        None => (cli.rest.clone(), Vec::new()),
+    };
+    flags.extend(cli.pass.iter().cloned());
+    if specs.len() < 2 {
+        let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
         return Err(Failure::Usage(format!(
-            "compare takes two or more listing ids, e.g. `cargo run --release -p {} -- compare {} {}`",
+            "compare takes a named comparison ({}) or two or more listing ids, e.g. `cargo run --release -p {} -- compare {} {}`",
+            if names.is_empty() {
+                "this chapter has none".to_owned()
+            } else {
+                names.join(", ")
+            },
             chapter.crate_name(),
             chapter.listings.first().map_or("A", |l| l.id),
             chapter.listings.get(1).map_or("B", |l| l.id),
         )));
     }
-    let listings = compare::resolve(chapter, &cli.rest)
-        .map_err(|id| Failure::Usage(unknown_id(chapter, &id)))?;
-    if listings.iter().any(|l| l.kind != Kind::Plain) {
+    let listings = compare::resolve(chapter, &specs).map_err(|id| {
+        let mut message = unknown_id(chapter, &id);
+        if !chapter.sets.is_empty() {
+            let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
+            message.push_str(&format!("\nnamed comparisons: {}", names.join(" ")));
+        }
+        Failure::Usage(message)
+    })?;
+    if listings.iter().any(|e| e.listing.kind != Kind::Plain) {
         return Err(Failure::Usage(
             "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into(),
         ));
@@ -878,13 +921,13 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         listings,
         runs: usize::try_from(cli.runs).unwrap_or(1),
         warmup: usize::try_from(cli.warmup).unwrap_or(0),
-        flags: cli.pass.clone(),
+        flags,
     };
     let exe = std::env::current_exe().map_err(|e| {
         Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
     })?;
     if !cli.json {
-        let ids: Vec<&str> = plan.listings.iter().map(|l| l.id).collect();
+        let ids: Vec<String> = plan.listings.iter().map(compare::Entry::label).collect();
         eprintln!(
             "comparing {} ({} run(s) each after {} warm-up, alternating order; each run is a child process)",
             ids.join(" vs "),
@@ -1320,6 +1363,7 @@ mod tests {
         number: 99,
         title: "test",
         listings: &[],
+        sets: &[],
         workers: &[],
     };
 

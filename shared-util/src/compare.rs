@@ -45,11 +45,46 @@ pub struct Sample {
     pub peak_rss: u64,
 }
 
+/// One row of a comparison: a listing and the flags it runs with, e.g.
+/// `2.19 --runtime multi-thread`.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The listing to run.
+    pub listing: &'static Listing,
+    /// Flags of this row only (given as `"2.19 --runtime multi-thread"`).
+    pub flags: Vec<String>,
+}
+
+impl Entry {
+    /// The row's name in the table: the id, then its own flags.
+    pub fn label(&self) -> String {
+        std::iter::once(self.listing.id.to_owned())
+            .chain(self.flags.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A named comparison a chapter offers: `cargo run --release -p chapter02
+/// -- compare runtimes`. Each entry is an id with optional flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Set {
+    /// The word that selects it, e.g. `runtimes`.
+    pub name: &'static str,
+    /// What it shows, one line for `compare --list`.
+    pub about: &'static str,
+    /// The rows: `"2.19"`, `"2.19 --runtime multi-thread"`; the first is
+    /// the baseline.
+    pub entries: &'static [&'static str],
+    /// Flags for every row (before any given after `--`).
+    pub flags: &'static [&'static str],
+}
+
 /// What `compare` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The listings, first one is the baseline.
-    pub listings: Vec<&'static Listing>,
+    /// The rows, first one is the baseline.
+    pub listings: Vec<Entry>,
     /// Measured runs per listing.
     pub runs: usize,
     /// Unmeasured runs per listing before the measured ones.
@@ -61,8 +96,8 @@ pub struct Plan {
 /// The recorded runs of every listing, in plan order.
 #[derive(Debug, Clone)]
 pub struct Results {
-    /// Per listing: its id, title and samples.
-    pub rows: Vec<(&'static Listing, Vec<Sample>)>,
+    /// Per row: what ran, and its samples.
+    pub rows: Vec<(Entry, Vec<Sample>)>,
 }
 
 /// Runs the plan with the binary at `exe`; on a failed run, an error
@@ -77,18 +112,21 @@ pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
 
 fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> {
     for round in 0..plan.warmup {
-        for listing in &plan.listings {
-            run_once(exe, listing, &plan.flags, stats_dir).map_err(|e| {
+        for entry in &plan.listings {
+            run_once(exe, entry, &plan.flags, stats_dir).map_err(|e| {
                 e.context(format!(
                     "warm-up run {} of listing {}",
                     round + 1,
-                    listing.id
+                    entry.label()
                 ))
             })?;
         }
     }
-    let mut rows: Vec<(&'static Listing, Vec<Sample>)> =
-        plan.listings.iter().map(|l| (*l, Vec::new())).collect();
+    let mut rows: Vec<(Entry, Vec<Sample>)> = plan
+        .listings
+        .iter()
+        .map(|e| (e.clone(), Vec::new()))
+        .collect();
     for round in 0..plan.runs {
         // Alternate the order each round too: A B, B A, ...
         let order: Vec<usize> = if round % 2 == 0 {
@@ -97,9 +135,10 @@ fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> 
             (0..rows.len()).rev().collect()
         };
         for index in order {
-            let listing = rows[index].0;
-            let sample = run_once(exe, listing, &plan.flags, stats_dir)
-                .map_err(|e| e.context(format!("run {} of listing {}", round + 1, listing.id)))?;
+            let entry = rows[index].0.clone();
+            let sample = run_once(exe, &entry, &plan.flags, stats_dir).map_err(|e| {
+                e.context(format!("run {} of listing {}", round + 1, entry.label()))
+            })?;
             rows[index].1.push(sample);
         }
     }
@@ -108,7 +147,7 @@ fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> 
 
 fn run_once(
     exe: &Path,
-    listing: &Listing,
+    entry: &Entry,
     flags: &[String],
     stats_dir: &Path,
 ) -> anyhow::Result<Sample> {
@@ -116,7 +155,8 @@ fn run_once(
     let _ = std::fs::remove_file(&stats_file);
     let start = Instant::now();
     let output = Command::new(exe)
-        .arg(listing.id)
+        .arg(entry.listing.id)
+        .args(&entry.flags)
         .args(flags)
         .env(STATS_ENV, &stats_file)
         .env("NO_COLOR", "1")
@@ -199,17 +239,17 @@ impl Results {
     /// The table, with a bar chart of the medians under it.
     pub fn render_text(&self) -> String {
         let summaries = self.summaries();
-        let base = self.rows[0].0.id;
+        let base = self.rows[0].0.label();
         let title_width = self
             .rows
             .iter()
-            .map(|(l, _)| l.title.chars().count().min(44))
+            .map(|(l, _)| l.listing.title.chars().count().min(44))
             .max()
             .unwrap_or(5);
         let id_width = self
             .rows
             .iter()
-            .map(|(l, _)| l.id.len())
+            .map(|(l, _)| l.label().len())
             .max()
             .unwrap_or(2)
             .max(7);
@@ -220,11 +260,11 @@ impl Results {
             "listing", "title", "median", "min", "max", "cpu", "peak mem"
         );
         for ((listing, _), s) in self.rows.iter().zip(&summaries) {
-            let title: String = listing.title.chars().take(44).collect();
+            let title: String = listing.listing.title.chars().take(44).collect();
             let _ = writeln!(
                 out,
                 "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}",
-                listing.id,
+                listing.label(),
                 seconds(s.median),
                 seconds(s.min),
                 seconds(s.max),
@@ -246,7 +286,7 @@ impl Results {
             let _ = writeln!(
                 out,
                 "{:<id_width$} │{} {}",
-                listing.id,
+                listing.label(),
                 "█".repeat(cells),
                 seconds(s.median)
             );
@@ -256,7 +296,7 @@ impl Results {
 
     /// The same table in Markdown, for the benchmarks page.
     pub fn render_markdown(&self) -> String {
-        let base = self.rows[0].0.id;
+        let base = self.rows[0].0.label();
         let mut out = format!(
             "| listing | title | median | min | max | cpu | peak mem | vs {base} |\n|---|---|---|---|---|---|---|---|\n"
         );
@@ -264,8 +304,8 @@ impl Results {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                listing.id,
-                listing.title.replace('|', "\\|"),
+                listing.label(),
+                listing.listing.title.replace('|', "\\|"),
                 seconds(s.median),
                 seconds(s.min),
                 seconds(s.max),
@@ -285,8 +325,9 @@ impl Results {
             .zip(self.summaries())
             .map(|((listing, samples), s)| {
                 serde_json::json!({
-                    "id": listing.id,
-                    "title": listing.title,
+                    "id": listing.listing.id,
+                    "label": listing.label(),
+                    "title": listing.listing.title,
                     "median_s": s.median.as_secs_f64(),
                     "min_s": s.min.as_secs_f64(),
                     "max_s": s.max.as_secs_f64(),
@@ -334,7 +375,7 @@ impl Results {
                 svg,
                 r##"<text x="90" y="{:.1}" text-anchor="end">{}</text><rect x="100" y="{:.1}" width="{width:.1}" height="20" fill="#1f4e99"/><text x="{:.1}" y="{:.1}">{} ({})</text>"##,
                 y + 15.0,
-                listing.id,
+                listing.label(),
                 y,
                 110.0 + width,
                 y + 15.0,
@@ -384,10 +425,20 @@ fn ratio_words(ratio: f64) -> String {
     }
 }
 
-/// Finds every id of `ids` in `chapter`, or says which is unknown.
-pub fn resolve(chapter: &Chapter, ids: &[String]) -> Result<Vec<&'static Listing>, String> {
-    ids.iter()
-        .map(|id| chapter.find(id).ok_or_else(|| id.clone()))
+/// Turns `"2.19"` or `"2.19 --runtime multi-thread"` specs into rows, or
+/// names the id that is unknown.
+pub fn resolve<S: AsRef<str>>(chapter: &Chapter, specs: &[S]) -> Result<Vec<Entry>, String> {
+    specs
+        .iter()
+        .map(|spec| {
+            let mut words = spec.as_ref().split_whitespace();
+            let id = words.next().unwrap_or_default();
+            let listing = chapter.find(id).ok_or_else(|| id.to_owned())?;
+            Ok(Entry {
+                listing,
+                flags: words.map(str::to_owned).collect(),
+            })
+        })
         .collect()
 }
 

@@ -24,6 +24,7 @@ mod l08a_message_loop;
 mod l08b_event_loop_tasks;
 
 use shared_util::cli::{Chapter, Opt, Worker};
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -43,6 +44,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "1.8a", l08a_message_loop, "A message loop over a queue: the event loop in ten lines"),
         listing!("1.8b", l08b_event_loop_tasks, "Three tasks interleave CPU work and I/O on one thread"),
     ],
+    sets: &[Set {
+        name: "gil",
+        about: "fib(40) and fib(41) one after the other vs on two threads (no GIL in Rust)",
+        entries: &["1.5", "1.6"],
+        flags: &[],
+    }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
 };
 

@@ -35,6 +35,7 @@ mod l23_debug_mode;
 mod l24_slow_poll_threshold;
 
 use shared_util::cli::Chapter;
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -69,5 +70,11 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("2.23", l23_debug_mode, "Debug mode flags a task that held the thread"),
         listing!("2.24", l24_slow_poll_threshold, "Changing the slow-poll threshold to 250 ms"),
     ],
+    sets: &[Set {
+        name: "runtimes",
+        about: "two CPU-bound tasks and a delay on the current-thread vs the multi-thread runtime",
+        entries: &["2.19", "2.19 --runtime multi-thread"],
+        flags: &[],
+    }],
     workers: &[],
 };

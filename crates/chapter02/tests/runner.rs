@@ -300,3 +300,27 @@ fn ctrl_c_works_even_when_inherited_as_ignored() {
     };
     assert_eq!(status.signal(), Some(2), "{status:?}");
 }
+
+#[test]
+fn compare_runs_a_named_set_with_its_own_flags() {
+    let list = run_bin(BIN, &["compare", "--list"], "");
+    assert!(list.stdout.contains("runtimes"), "{}", list.stdout);
+    let run = run_bin(
+        BIN,
+        &[
+            "compare", "runtimes", "--runs", "1", "--warmup", "0", "--json", "--", "--count",
+            "1000",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let labels: Vec<&str> = json["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["2.19", "2.19 --runtime multi-thread"]);
+    assert_eq!(json["flags"], serde_json::json!(["--count", "1000"]));
+}

@@ -43,6 +43,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("3.9", l09_signal_handler, "Catching SIGINT and cancelling running tasks"),
         listing!("3.10", l10_graceful_echo_server, "A failing client stays contained; graceful shutdown").server(),
     ],
+    sets: &[],
     workers: &[],
 };
 

@@ -31,6 +31,7 @@ mod l15_wait_timeout;
 mod l16_which_task;
 
 use shared_util::cli::Chapter;
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -59,5 +60,11 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("4.15", l15_wait_timeout, "Wait with a 1 s timeout: the slow one stays pending, running"),
         listing!("4.16", l16_which_task, "Keeping the task's handle to cancel API B, not API A"),
     ],
+    sets: &[Set {
+        name: "gather",
+        about: "1000 requests one after the other vs all at once, 10 ms server latency",
+        entries: &["4.6a", "4.6"],
+        flags: &["--latency-ms", "10"],
+    }],
     workers: &[],
 };

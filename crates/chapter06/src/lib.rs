@@ -35,6 +35,7 @@ mod l14_progress;
 pub use l11_race::misses;
 
 use shared_util::cli::{Chapter, Opt};
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -58,6 +59,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
         listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
     ],
+    sets: &[Set {
+        name: "mapreduce",
+        about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
+        entries: &["6.7", "6.8", "6.9"],
+        flags: &[],
+    }],
     workers: workers::WORKERS,
 };
 

@@ -32,6 +32,7 @@ mod l18_row_means;
 mod l19_row_means_pool;
 
 use shared_util::cli::{Chapter, Opt, Tool};
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -59,6 +60,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "7.18", l18_row_means, "The mean of every row of a large matrix, one thread"),
         listing!(sync "7.19", l19_row_means_pool, "The row means on a thread pool, against one thread"),
     ],
+    sets: &[Set {
+        name: "hashing",
+        about: "scrypt over 2000 passwords on one thread vs a thread pool",
+        entries: &["7.16", "7.17"],
+        flags: &["--passwords", "2000"],
+    }],
     workers: &[],
 };
 

@@ -53,6 +53,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("8.13", l13_chat_server, "The chat server").server(),
         listing!("8.14", l14_chat_client, "The chat client (terminal, or --script)").interactive(),
     ],
+    sets: &[],
     workers: &[],
 };
 

@@ -79,5 +79,6 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("11.13", l13_missed_events, "An event set every second while workers take 5 s: triggers are missed").timers(),
         listing!("11.14", l14_condition, "A condition: workers wait, a notifier wakes them all every 5 s").timers(),
     ],
+    sets: &[],
     workers: &[],
 };

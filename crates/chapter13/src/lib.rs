@@ -53,6 +53,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("13.13", l13_echo_with_pauses, "An echo child with random pauses breaks that"),
         listing!("13.14", l14_prompt_driven, "Writing each line only after the prompt, then quit"),
     ],
+    sets: &[],
     workers: &[
         Worker { name: "million-lines", run: l04_million_lines::worker },
         Worker { name: "encrypt", run: encrypt::worker },
