@@ -5,13 +5,13 @@
 //! thread, and the UI reaches it only through thread-safe calls: a
 //! `Handle` to spawn the load test (the book's `run_coroutine_threadsafe`)
 //! and a channel back for progress. Keys: `u` edit the URL, `n` edit the
-//! request count (Enter confirms, Esc drops the edit), `s` start, `c`
-//! cancel, `q` quit. The terminal is restored on exit, error or panic.
+//! request count (Enter confirms), `s` start, `c` cancel, `q` or Ctrl-C
+//! quit. The terminal is restored on exit, error or panic.
 
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Block, Gauge, Paragraph};
 use ratatui::{DefaultTerminal, Frame};
@@ -103,11 +103,13 @@ fn run_app(
                     }
                     Update::Finished {
                         completed,
+                        failed,
                         total,
                         cancelled,
                     } => {
                         let how = if cancelled { "cancelled" } else { "finished" };
-                        app.status = format!("{how}: {completed}/{total} requests done");
+                        app.status =
+                            format!("{how}: {completed}/{total} requests done, {failed} failed");
                     }
                 }
             }
@@ -122,6 +124,11 @@ fn run_app(
         if key.kind != KeyEventKind::Press {
             continue;
         }
+        // Raw mode turns Ctrl-C into a key press: let it quit, as it would.
+        let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        if control && key.code == KeyCode::Char('c') {
+            return Ok(());
+        }
         let field = match app.editing {
             Editing::Url => Some(&mut app.url),
             Editing::Count => Some(&mut app.count),
@@ -129,7 +136,7 @@ fn run_app(
         };
         if let Some(text) = field {
             match key.code {
-                KeyCode::Char(c) => text.push(c),
+                KeyCode::Char(c) if !control => text.push(c),
                 KeyCode::Backspace => {
                     text.pop();
                 }
@@ -148,6 +155,9 @@ fn run_app(
                 }
             }
             KeyCode::Char('s') | KeyCode::Enter => match app.count.trim().parse::<usize>() {
+                Ok(_) if reqwest::Url::parse(&app.url).is_err() => {
+                    app.status = format!("not a URL: {:?}", app.url);
+                }
                 Ok(total) if total > 0 => {
                     if let Some((old, _)) = &app.test {
                         old.cancel()
@@ -174,6 +184,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         status: "press s to start".into(),
         ratio: 0.0,
     };
+    use std::io::IsTerminal as _;
+    anyhow::ensure!(
+        std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+        "7.13 is an interactive terminal UI: run it in a terminal"
+    );
     let (runtime, stop) = runtime_thread()?;
     let mut terminal = ratatui::try_init()?; // also restores on panic
     let result = run_app(&mut terminal, &mut app, &runtime);

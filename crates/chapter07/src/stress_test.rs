@@ -27,6 +27,7 @@ pub enum Update {
     /// No more requests will finish: all done, or cancelled.
     Finished {
         completed: usize,
+        failed: usize,
         total: usize,
         cancelled: bool,
     },
@@ -80,8 +81,10 @@ impl StressTest {
                 () = stop.cancelled() => true,
             };
             let completed = done.load(Ordering::SeqCst);
+            let failed = failed.load(Ordering::SeqCst);
             let _ = updates.send(Update::Finished {
                 completed,
+                failed,
                 total,
                 cancelled,
             });
@@ -142,6 +145,7 @@ mod tests {
             updates.last(),
             Some(&Update::Finished {
                 completed: 50,
+                failed: 0,
                 total: 50,
                 cancelled: false
             })
@@ -182,5 +186,24 @@ mod tests {
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(server.stats().requests, issued);
         assert!(test.is_finished());
+    }
+
+    #[test]
+    fn failures_are_counted_to_the_end() {
+        let server = DemoServer::start().unwrap();
+        let rt = runtime();
+        let (tx, rx) = channel();
+        let url = format!("{}/status/500", server.url());
+        StressTest::start(rt.handle(), url, 20, 5, tx);
+        let updates: Vec<Update> = rx.iter().collect();
+        assert_eq!(
+            updates.last(),
+            Some(&Update::Finished {
+                completed: 20,
+                failed: 20,
+                total: 20,
+                cancelled: false
+            })
+        );
     }
 }
