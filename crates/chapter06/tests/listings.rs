@@ -308,8 +308,18 @@ fn pool_workers_die_when_the_listing_is_interrupted() {
     let pid = nix::unistd::Pid::from_raw(listing.id() as i32);
     // Ctrl-C for the listing alone: its workers get no signal of their own.
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
-    let status = listing.wait().unwrap();
-    assert!(!status.success());
+    // Bounded: a listing that survived Ctrl-C must fail the test, not hang it.
+    let mut status = None;
+    let ended = eventually(|| {
+        status = listing.try_wait().unwrap();
+        status.is_some()
+    });
+    if !ended {
+        let _ = listing.kill();
+        let _ = listing.wait();
+        panic!("the listing did not end on SIGINT");
+    }
+    assert!(!status.unwrap().success());
     assert!(
         eventually(|| processes_with(&marker).is_empty()),
         "left behind: {:?}",
