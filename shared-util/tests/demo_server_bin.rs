@@ -54,8 +54,9 @@ fn serves_requests_and_stops_on_ctrl_c() {
         .status()
         .unwrap();
     assert!(interrupted.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    // Bounded: `finish` kills the server and fails if it does not stop.
+    let run = shared_util::testing::finish(child, "");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
     let rest = reader.join().unwrap();
     assert!(
         rest.contains("stopping: served 3 request(s), at most 1 at once"),

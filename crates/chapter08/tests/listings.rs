@@ -125,7 +125,9 @@ fn type_after(id: &str, ready: &str, ticks_after: usize, line: &str) -> String {
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
         seen.push(line);
     }
-    assert!(child.wait().unwrap().success());
+    // Bounded: `finish` kills the child and fails if it does not end.
+    let run = shared_util::testing::finish(child, "");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
     seen.join("\n")
 }
 
