@@ -62,10 +62,9 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         };
         println!("{url}: {what}");
     }
-    // Give the good requests the time they needed; nothing is left to finish them.
+    // Give the good requests the time they needed, then ask the server:
+    // nothing was left running to send them.
     tokio::time::sleep(slow + Duration::from_millis(200)).await;
-    let completed = fates.iter().filter(|f| **f == Fate::Completed).count();
-    println!("after waiting for them: {completed} request(s) completed");
     if let Some(server) = ctx.local_server() {
         let stats = server.stats();
         println!(
