@@ -17,6 +17,7 @@ mod l06_delay_helper;
 mod l07_two_awaits;
 mod l08_spawn_task;
 mod l09_multiple_tasks;
+mod l09a_million_tasks;
 mod l10_other_work;
 mod l11_cancel_task;
 mod l12_timeout;
@@ -53,6 +54,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("2.7", l07_two_awaits, "Two awaits in a row run one after the other").timers(),
         listing!("2.8", l08_spawn_task, "Spawning a task returns at once").timers(),
         listing!("2.9", l09_multiple_tasks, "Three 3-second tasks finish in 3 s, not 9").timers(),
+        listing!("2.9a", l09a_million_tasks, "Spawning and joining a million tasks"),
         listing!("2.10", l10_other_work, "Other work runs while two tasks sleep").timers(),
         listing!("2.11", l11_cancel_task, "Cancelling a task after five seconds").timers(),
         listing!("2.12", l12_timeout, "A timeout, and cancelling the task it gave up on").timers(),

@@ -238,3 +238,18 @@ fn listing_2_24_reports_only_the_poll_over_250_ms() {
         warnings[0]
     );
 }
+
+#[test]
+fn listing_2_9a_joins_every_task_it_spawned() {
+    let run = run(&["2.9a", "--count", "1000"]);
+    assert!(
+        run.stdout
+            .ends_with("1000 tasks spawned and joined; their numbers add up to 499500\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .starts_with("starting spawning\nfinished spawning in ")
+    );
+}

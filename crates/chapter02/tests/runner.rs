@@ -8,7 +8,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_chapter02");
 #[test]
 fn list_json_names_every_registered_listing() {
     let ids = assert_lists_every_listing(BIN, &chapter02::CHAPTER);
-    assert_eq!(ids.len(), 25);
+    assert_eq!(ids.len(), 26);
 }
 
 #[test]
@@ -99,24 +99,19 @@ fn source_prints_the_listing_before_running_it() {
 
 #[test]
 fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
-    // Enter runs 2.9, Enter moves to 2.10, q stops before running it.
-    let run = run_bin(BIN, &["walk", "2.9", "--virtual-time"], "\n\nq\n");
+    // Enter runs 2.8, Enter moves to 2.9, q stops before running it.
+    let run = run_bin(BIN, &["walk", "2.8", "--virtual-time"], "\n\nq\n");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let out = &run.stdout;
-    let source_2_9 = out.find("//! Listing 2.9").expect("2.9's source is shown");
-    let output_2_9 = out
-        .find("finished main in 3.0000 second(s)")
-        .expect("2.9 ran");
-    let source_2_10 = out
-        .find("//! Listing 2.10")
-        .expect("2.10's source is shown");
-    assert!(source_2_9 < output_2_9 && output_2_9 < source_2_10, "{out}");
-    assert!(out.contains("── output of 2.9"));
-    assert!(
-        !out.contains("── output of 2.10"),
-        "2.10 ran after q:\n{out}"
-    );
-    assert!(!out.contains("Listing 2.11"));
+    let source_2_8 = out.find("//! Listing 2.8 ").expect("2.8's source is shown");
+    let output_2_8 = out
+        .find("tokio::runtime::task::join::JoinHandle<u64>")
+        .expect("2.8 ran");
+    let source_2_9 = out.find("//! Listing 2.9 ").expect("2.9's source is shown");
+    assert!(source_2_8 < output_2_8 && output_2_8 < source_2_9, "{out}");
+    assert!(out.contains("── output of 2.8"));
+    assert!(!out.contains("── output of 2.9"), "2.9 ran after q:\n{out}");
+    assert!(!out.contains("Listing 2.9a"));
 }
 
 #[test]
@@ -125,7 +120,7 @@ fn all_runs_every_listing_and_counts_them() {
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout
-            .contains("ran 25 listing(s) of chapter 2: 25 ok, 0 failed"),
+            .contains("ran 26 listing(s) of chapter 2: 26 ok, 0 failed"),
         "{}",
         run.stdout
     );
@@ -146,7 +141,7 @@ fn walk_without_pausing_runs_the_whole_chapter() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("end of chapter 2."));
-    assert_eq!(run.stdout.matches("── output of ").count(), 25);
+    assert_eq!(run.stdout.matches("── output of ").count(), 26);
 }
 
 #[test]
