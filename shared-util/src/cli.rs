@@ -630,6 +630,9 @@ struct Cli {
     /// With `compare`: unmeasured warm-up runs of each listing first.
     #[arg(long, value_name = "N", default_value_t = 1)]
     warmup: u64,
+    /// With `compare NAME`: add the set's Python counterparts as rows.
+    #[arg(long)]
+    python: bool,
     /// With `compare`: list the chapter's named comparisons.
     #[arg(long)]
     list: bool,
@@ -818,11 +821,11 @@ fn dispatch(
             "--json goes with `list` or `compare`".into(),
         ));
     }
-    if (cli.markdown || cli.list || cli.svg.is_some() || !cli.pass.is_empty())
+    if (cli.markdown || cli.list || cli.python || cli.svg.is_some() || !cli.pass.is_empty())
         && target.as_deref() != Some("compare")
     {
         return Err(Failure::Usage(
-            "--markdown, --list, --svg and flags after `--` go with `compare`".into(),
+            "--markdown, --list, --python, --svg and flags after `--` go with `compare`".into(),
         ));
     }
     let mut ctx = build_ctx(&cli)?;
@@ -898,7 +901,10 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             chapter.listings.get(1).map_or("B", |l| l.id),
         )));
     }
-    let listings = compare::resolve(chapter, &specs).map_err(|id| {
+    let exe = std::env::current_exe().map_err(|e| {
+        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
+    })?;
+    let mut listings = compare::resolve(chapter, &exe, &specs).map_err(|id| {
         let mut message = unknown_id(chapter, &id);
         if !chapter.sets.is_empty() {
             let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
@@ -906,10 +912,53 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         }
         Failure::Usage(message)
     })?;
-    if listings.iter().any(|e| e.listing.kind != Kind::Plain) {
+    let ids_ok = specs
+        .iter()
+        .filter_map(|spec| {
+            spec.split_whitespace()
+                .next()
+                .and_then(|id| chapter.find(id))
+        })
+        .all(|l| l.kind == Kind::Plain);
+    if !ids_ok {
         return Err(Failure::Usage(
             "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into(),
         ));
+    }
+    // Kept alive while the Python rows run against it.
+    let mut demo_server = None;
+    if cli.python && !cli.pass.is_empty() {
+        return Err(Failure::Usage(
+            "--python runs both sides with the set's own parameters; flags after `--` would change the Rust side only, so they cannot go with --python".into(),
+        ));
+    }
+    if cli.python {
+        match (set, compare::python_interpreter()) {
+            (None, _) => {
+                return Err(Failure::Usage(
+                    "--python goes with a named comparison (see `compare --list`)".into(),
+                ));
+            }
+            (Some(set), _) if set.python.is_empty() => {
+                eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
+            }
+            (Some(_), None) => {
+                eprintln!("note: python3 is not installed; comparing the Rust side only")
+            }
+            (Some(set), Some(python)) => {
+                let url = if set.python.iter().any(|p| p.contains("{demo}")) {
+                    let latency = latency_in(&flags);
+                    let server = DemoServer::start_with(DemoConfig { port: 0, latency })
+                        .map_err(Failure::Listing)?;
+                    let url = format!("{}/", server.url());
+                    demo_server = Some(server);
+                    Some(url)
+                } else {
+                    None
+                };
+                listings.extend(compare::python_rows(&python, set.python, url.as_deref()));
+            }
+        }
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -923,9 +972,6 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         warmup: usize::try_from(cli.warmup).unwrap_or(0),
         flags,
     };
-    let exe = std::env::current_exe().map_err(|e| {
-        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
-    })?;
     if !cli.json {
         let ids: Vec<String> = plan.listings.iter().map(compare::Entry::label).collect();
         eprintln!(
@@ -949,7 +995,18 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
         eprintln!("chart written to {}", path.display());
     }
+    drop(demo_server);
     Ok(())
+}
+
+/// The `--latency-ms` value among compare's flags, for the demo server the
+/// Python rows use.
+fn latency_in(flags: &[String]) -> Duration {
+    flags
+        .windows(2)
+        .find(|pair| pair[0] == "--latency-ms")
+        .and_then(|pair| pair[1].parse().ok())
+        .map_or(Duration::ZERO, Duration::from_millis)
 }
 
 fn unknown_id(chapter: &Chapter, id: &str) -> String {

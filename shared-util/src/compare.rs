@@ -18,7 +18,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cli::{Chapter, Listing};
-
 /// The environment variable naming the file a child writes its
 /// statistics to when it ends: `cpu_micros peak_rss_bytes`.
 pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
@@ -45,23 +44,28 @@ pub struct Sample {
     pub peak_rss: u64,
 }
 
-/// One row of a comparison: a listing and the flags it runs with, e.g.
-/// `2.19 --runtime multi-thread`.
+/// One row of a comparison: a program and its arguments, usually this
+/// binary running one listing (`2.19 --runtime multi-thread`), or a Python
+/// counterpart from `scripts/python` (`python fib.py --threads`).
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The listing to run.
-    pub listing: &'static Listing,
-    /// Flags of this row only (given as `"2.19 --runtime multi-thread"`).
-    pub flags: Vec<String>,
+    /// The row's name in the table.
+    pub label: String,
+    /// What it is, for the table's title column.
+    pub title: String,
+    /// The program to run.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Whether the flags given after `--` apply (listing rows: yes; Python
+    /// rows take their own).
+    pub takes_flags: bool,
 }
 
 impl Entry {
-    /// The row's name in the table: the id, then its own flags.
+    /// The row's name in the table.
     pub fn label(&self) -> String {
-        std::iter::once(self.listing.id.to_owned())
-            .chain(self.flags.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.label.clone()
     }
 }
 
@@ -78,6 +82,10 @@ pub struct Set {
     pub entries: &'static [&'static str],
     /// Flags for every row (before any given after `--`).
     pub flags: &'static [&'static str],
+    /// Python counterparts, added with `compare --python`: a script in
+    /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
+    /// demo server `compare` starts (with the set's `--latency-ms`).
+    pub python: &'static [&'static str],
 }
 
 /// What `compare` was asked to do.
@@ -151,19 +159,23 @@ fn run_once(
     flags: &[String],
     stats_dir: &Path,
 ) -> anyhow::Result<Sample> {
+    let _ = exe;
     let stats_file: PathBuf = stats_dir.join("stats");
     let _ = std::fs::remove_file(&stats_file);
     let start = Instant::now();
-    let output = Command::new(exe)
-        .arg(entry.listing.id)
-        .args(&entry.flags)
-        .args(flags)
+    let mut command = Command::new(&entry.program);
+    command.args(&entry.args);
+    if entry.takes_flags {
+        command.args(flags);
+    }
+    let output = command
         .env(STATS_ENV, &stats_file)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .output()?;
+        .output()
+        .map_err(|e| anyhow::anyhow!("could not start {}: {e}", entry.program.display()))?;
     let wall = start.elapsed();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -172,7 +184,12 @@ fn run_once(
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        anyhow::bail!("it exited with {}: {last}", output.status);
+        let hint = if stderr.contains("ModuleNotFoundError") {
+            " (run scripts/python/setup.sh for the Python packages)"
+        } else {
+            ""
+        };
+        anyhow::bail!("it exited with {}: {last}{hint}", output.status);
     }
     let (cpu, peak_rss) = std::fs::read_to_string(&stats_file)
         .ok()
@@ -243,7 +260,7 @@ impl Results {
         let title_width = self
             .rows
             .iter()
-            .map(|(l, _)| l.listing.title.chars().count().min(44))
+            .map(|(l, _)| l.title.chars().count().min(44))
             .max()
             .unwrap_or(5);
         let id_width = self
@@ -260,7 +277,7 @@ impl Results {
             "listing", "title", "median", "min", "max", "cpu", "peak mem"
         );
         for ((listing, _), s) in self.rows.iter().zip(&summaries) {
-            let title: String = listing.listing.title.chars().take(44).collect();
+            let title: String = listing.title.chars().take(44).collect();
             let _ = writeln!(
                 out,
                 "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}",
@@ -305,7 +322,7 @@ impl Results {
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 listing.label(),
-                listing.listing.title.replace('|', "\\|"),
+                listing.title.replace('|', "\\|"),
                 seconds(s.median),
                 seconds(s.min),
                 seconds(s.max),
@@ -325,9 +342,8 @@ impl Results {
             .zip(self.summaries())
             .map(|((listing, samples), s)| {
                 serde_json::json!({
-                    "id": listing.listing.id,
                     "label": listing.label(),
-                    "title": listing.listing.title,
+                    "title": listing.title,
                     "median_s": s.median.as_secs_f64(),
                     "min_s": s.min.as_secs_f64(),
                     "max_s": s.max.as_secs_f64(),
@@ -425,19 +441,77 @@ fn ratio_words(ratio: f64) -> String {
     }
 }
 
-/// Turns `"2.19"` or `"2.19 --runtime multi-thread"` specs into rows, or
-/// names the id that is unknown.
-pub fn resolve<S: AsRef<str>>(chapter: &Chapter, specs: &[S]) -> Result<Vec<Entry>, String> {
+/// Turns `"2.19"` or `"2.19 --runtime multi-thread"` specs into rows that
+/// run `exe`, or says what is wrong (an unknown id is returned as `Err(id)`).
+pub fn resolve<S: AsRef<str>>(
+    chapter: &Chapter,
+    exe: &Path,
+    specs: &[S],
+) -> Result<Vec<Entry>, String> {
     specs
         .iter()
         .map(|spec| {
             let mut words = spec.as_ref().split_whitespace();
             let id = words.next().unwrap_or_default();
-            let listing = chapter.find(id).ok_or_else(|| id.to_owned())?;
+            let listing: &Listing = chapter.find(id).ok_or_else(|| id.to_owned())?;
+            let flags: Vec<String> = words.map(str::to_owned).collect();
+            let label = std::iter::once(listing.id.to_owned())
+                .chain(flags.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ");
             Ok(Entry {
-                listing,
-                flags: words.map(str::to_owned).collect(),
+                label,
+                title: listing.title.to_owned(),
+                program: exe.to_owned(),
+                args: std::iter::once(listing.id.to_owned())
+                    .chain(flags)
+                    .collect(),
+                takes_flags: true,
             })
+        })
+        .collect()
+}
+
+/// Where the Python counterparts live: `scripts/python` of this workspace.
+pub fn python_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
+}
+
+/// The Python to run them with: the project's venv when it exists
+/// (`scripts/python/setup.sh`), else `python3` from the PATH, else `None`.
+pub fn python_interpreter() -> Option<PathBuf> {
+    let venv = python_dir().join(".venv/bin/python3");
+    if venv.exists() {
+        return Some(venv);
+    }
+    let found = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    found.then(|| PathBuf::from("python3"))
+}
+
+/// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`.
+pub fn python_rows(python: &Path, specs: &[&str], demo_url: Option<&str>) -> Vec<Entry> {
+    specs
+        .iter()
+        .map(|spec| {
+            let words: Vec<String> = spec
+                .split_whitespace()
+                .map(|w| w.replace("{demo}", demo_url.unwrap_or("http://127.0.0.1:9")))
+                .collect();
+            let script = python_dir().join(&words[0]);
+            Entry {
+                label: format!("python {}", spec.replace("{demo}", "DEMO")),
+                title: "the Python counterpart".to_owned(),
+                program: python.to_owned(),
+                args: std::iter::once(script.display().to_string())
+                    .chain(words[1..].iter().cloned())
+                    .collect(),
+                takes_flags: false,
+            }
         })
         .collect()
 }
@@ -450,6 +524,27 @@ mod tests {
     fn median_of_odd_and_even() {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+
+    #[test]
+    fn python_rows_name_the_script_and_fill_in_the_demo_url() {
+        let rows = python_rows(
+            Path::new("python3"),
+            &["requests_demo.py --url {demo} --sequential"],
+            Some("http://127.0.0.1:1234/"),
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].label,
+            "python requests_demo.py --url DEMO --sequential"
+        );
+        assert!(rows[0].args[0].ends_with("scripts/python/requests_demo.py"));
+        assert_eq!(
+            rows[0].args[1..],
+            ["--url", "http://127.0.0.1:1234/", "--sequential"]
+        );
+        assert!(!rows[0].takes_flags);
+        assert!(python_dir().join("requests_demo.py").exists());
     }
 
     #[test]

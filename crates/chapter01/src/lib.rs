@@ -49,6 +49,7 @@ pub static CHAPTER: Chapter = Chapter {
         about: "fib(40) and fib(41) one after the other vs on two threads (no GIL in Rust)",
         entries: &["1.5", "1.6"],
         flags: &[],
+        python: &["fib.py", "fib.py --threads"],
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
 };

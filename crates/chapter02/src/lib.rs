@@ -77,6 +77,13 @@ pub static CHAPTER: Chapter = Chapter {
         about: "two CPU-bound tasks and a delay on the current-thread vs the multi-thread runtime",
         entries: &["2.19", "2.19 --runtime multi-thread"],
         flags: &[],
+        python: &[],
+    }, Set {
+        name: "spawn",
+        about: "a million tasks spawned and joined, on one thread vs on every core",
+        entries: &["2.9a", "2.9a --runtime multi-thread"],
+        flags: &[],
+        python: &["spawn_tasks.py"],
     }],
     workers: &[],
 };

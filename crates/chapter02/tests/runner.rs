@@ -203,7 +203,7 @@ fn compare_json_ratios_come_from_the_recorded_runs() {
         serde_json::from_str(&run.stdout).expect("compare --json is JSON");
     let listings = json["listings"].as_array().unwrap();
     assert_eq!(listings.len(), 2);
-    assert_eq!(listings[0]["id"], "2.1");
+    assert_eq!(listings[0]["label"], "2.1");
     let walls = |i: usize| -> Vec<f64> {
         listings[i]["runs"]
             .as_array()
@@ -318,4 +318,19 @@ fn compare_runs_a_named_set_with_its_own_flags() {
         .collect();
     assert_eq!(labels, ["2.19", "2.19 --runtime multi-thread"]);
     assert_eq!(json["flags"], serde_json::json!(["--count", "1000"]));
+}
+
+#[test]
+fn compare_python_refuses_flags_that_would_change_one_side_only() {
+    let run = run_bin(
+        BIN,
+        &["compare", "spawn", "--python", "--", "--count", "5"],
+        "",
+    );
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("would change the Rust side only"),
+        "{}",
+        run.stderr
+    );
 }

@@ -65,6 +65,10 @@ pub static CHAPTER: Chapter = Chapter {
         about: "1000 requests one after the other vs all at once, 10 ms server latency",
         entries: &["4.6a", "4.6"],
         flags: &["--latency-ms", "10"],
+        python: &[
+            "requests_demo.py --url {demo} --sequential",
+            "requests_demo.py --url {demo}",
+        ],
     }],
     workers: &[],
 };

@@ -64,6 +64,7 @@ pub static CHAPTER: Chapter = Chapter {
         about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
         entries: &["6.7", "6.8", "6.9"],
         flags: &[],
+        python: &["wordcount.py", "wordcount.py --processes 2"],
     }],
     workers: workers::WORKERS,
 };

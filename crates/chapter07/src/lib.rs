@@ -65,6 +65,10 @@ pub static CHAPTER: Chapter = Chapter {
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
         entries: &["7.16", "7.17"],
         flags: &["--passwords", "2000"],
+        python: &[
+            "scrypt_hash.py --passwords 2000",
+            "scrypt_hash.py --passwords 2000 --threads",
+        ],
     }],
     workers: &[],
 };
