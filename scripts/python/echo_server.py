@@ -21,7 +21,8 @@ async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
 
 async def serve(port: int) -> None:
     server = await asyncio.start_server(echo, "127.0.0.1", port)
-    print(f"listening on 127.0.0.1:{port}", flush=True)
+    actual = server.sockets[0].getsockname()[1]
+    print(f"listening on 127.0.0.1:{actual}", flush=True)
     async with server:
         await server.serve_forever()
 
