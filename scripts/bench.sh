@@ -112,7 +112,7 @@ for server in "3.7" "3.8" "3.10" "python"; do
     pid=$!
     port=$(wait_port "$log")
     rate=$(load "127.0.0.1:$port")
-    kill -INT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     rm -f "$log"
     echo "| $label | $rate |" >>"$page"
