@@ -60,6 +60,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
     ],
     sets: &[Set {
+        name: "processes",
+        about: "counts to 100 M and 200 M in two processes, one after the other vs at the same time",
+        entries: &["6.1 --sequential", "6.1"],
+        flags: &[],
+        python: &["count.py", "count.py --processes"],
+    }, Set {
         name: "mapreduce",
         about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
         entries: &["6.7", "6.8", "6.9"],
@@ -70,7 +76,13 @@ pub static CHAPTER: Chapter = Chapter {
 };
 
 /// Options of this chapter's listings.
-pub static OPTIONS: &[Opt] = &[Opt::number(
-    "lines",
-    "6.7-6.9: lines of the generated Ngram file, at most 100000000 [default: 40000000, ~780 MB]",
-)];
+pub static OPTIONS: &[Opt] = &[
+    Opt::number(
+        "lines",
+        "6.7-6.9: lines of the generated Ngram file, at most 100000000 [default: 40000000, ~780 MB]",
+    ),
+    Opt::flag(
+        "sequential",
+        "6.1: run the two counting processes one after the other (for `compare processes`)",
+    ),
+];

@@ -326,3 +326,20 @@ fn pool_workers_die_when_the_listing_is_interrupted() {
         processes_with(&marker)
     );
 }
+
+#[test]
+fn listing_6_1_sequential_runs_the_children_one_after_the_other() {
+    let run = run(&["6.1", "--sequential", "--count", "1000"]);
+    let lines = run.lines();
+    assert!(
+        lines[0].starts_with("Finished counting to 1000 in"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1].starts_with("Finished counting to 2000 in"),
+        "{}",
+        run.stdout
+    );
+    assert!(lines[2].starts_with("Completed in"), "{}", run.stdout);
+}

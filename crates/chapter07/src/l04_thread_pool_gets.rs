@@ -8,16 +8,17 @@
 //! Each request asks the demo server for a 20 ms delay, like a nearby site.
 
 use rayon::prelude::*;
-use shared_util::Ctx;
+use shared_util::timing::Stopwatch;
+use shared_util::{Ctx, secs};
 
 use crate::support::{get_status_code, python_pool_size, report_peak, summary, thread_pool};
 
 fn timed<T>(label: &str, work: impl FnOnce() -> T) -> T {
-    let start = std::time::Instant::now();
+    let start = Stopwatch::start();
     let result = work();
     println!(
-        "{label}: finished requests in {:.4} second(s)",
-        start.elapsed().as_secs_f64()
+        "{label}: finished requests in {} second(s)",
+        secs(start.elapsed())
     );
     result
 }
@@ -26,43 +27,57 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
     let urls = vec![url; ctx.requests_or(1000)];
     let size = python_pool_size();
+    // `--only pool|sequential|threads` runs one way, for `compare threadpool`.
+    let only = ctx.text("only");
+    if let Some(way) = only
+        && !["pool", "sequential", "threads"].contains(&way)
+    {
+        anyhow::bail!("--only takes pool, sequential or threads, not '{way}'");
+    }
+    let wanted = |way: &str| only.is_none_or(|only| only == way);
 
-    let pool = thread_pool(size)?;
-    let codes: Vec<u16> = timed(&format!("a pool of {size} threads"), || {
-        pool.install(|| {
-            urls.par_iter()
+    if wanted("pool") {
+        let pool = thread_pool(size)?;
+        let codes: Vec<u16> = timed(&format!("a pool of {size} threads"), || {
+            pool.install(|| {
+                urls.par_iter()
+                    .map(|u| get_status_code(u))
+                    .collect::<anyhow::Result<Vec<u16>>>()
+            })
+        })?;
+        println!("{}", summary(&codes));
+        report_peak(ctx);
+    }
+
+    if wanted("sequential") {
+        let codes: Vec<u16> = timed("one after the other", || {
+            urls.iter()
                 .map(|u| get_status_code(u))
                 .collect::<anyhow::Result<Vec<u16>>>()
-        })
-    })?;
-    println!("{}", summary(&codes));
-    report_peak(ctx);
+        })?;
+        println!("{}", summary(&codes));
+        report_peak(ctx);
+    }
 
-    let codes: Vec<u16> = timed("one after the other", || {
-        urls.iter()
-            .map(|u| get_status_code(u))
-            .collect::<anyhow::Result<Vec<u16>>>()
-    })?;
-    println!("{}", summary(&codes));
-    report_peak(ctx);
-
-    let codes: Vec<u16> = timed(&format!("{} threads", urls.len()), || {
-        let threads: Vec<_> = urls
-            .iter()
-            .map(|u| {
-                let u = u.clone();
-                std::thread::spawn(move || get_status_code(&u))
-            })
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .map_err(|_| anyhow::anyhow!("a request thread panicked"))?
-            })
-            .collect::<anyhow::Result<Vec<u16>>>()
-    })?;
-    println!("{}", summary(&codes));
-    report_peak(ctx);
+    if wanted("threads") {
+        let codes: Vec<u16> = timed(&format!("{} threads", urls.len()), || {
+            let threads: Vec<_> = urls
+                .iter()
+                .map(|u| {
+                    let u = u.clone();
+                    std::thread::spawn(move || get_status_code(&u))
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .map_err(|_| anyhow::anyhow!("a request thread panicked"))?
+                })
+                .collect::<anyhow::Result<Vec<u16>>>()
+        })?;
+        println!("{}", summary(&codes));
+        report_peak(ctx);
+    }
     Ok(())
 }

@@ -61,6 +61,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "7.19", l19_row_means_pool, "The row means on a thread pool, against one thread"),
     ],
     sets: &[Set {
+        name: "threadpool",
+        about: "1000 blocking GETs (20 ms each): one after the other vs a pool of min(32, cores + 4) vs 1000 threads",
+        entries: &["7.4 --only sequential", "7.4 --only pool", "7.4 --only threads"],
+        flags: &[],
+        python: &[],
+    }, Set {
         name: "hashing",
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
         entries: &["7.16", "7.17"],
@@ -78,6 +84,10 @@ pub static TOOLS: &[Tool] = &[];
 
 /// Options of this chapter's listings.
 pub static OPTIONS: &[Opt] = &[
+    Opt::text(
+        "only",
+        "7.4: run one way only: pool, sequential or threads (for `compare threadpool`)",
+    ),
     Opt::number(
         "passwords",
         "7.16/7.17: how many passwords to hash [default: 10000]",

@@ -288,3 +288,20 @@ fn listings_7_18_and_7_19_refuse_impossible_sizes() {
         }
     }
 }
+
+#[test]
+fn listing_7_4_only_runs_one_way() {
+    let run = run(&["7.4", "--only", "pool", "--requests", "30"]);
+    assert_eq!(run.positions("a pool of").len(), 1, "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("one after the other"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("30 threads"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("30 responses: 200 x 30"),
+        "{}",
+        run.stdout
+    );
+}
