@@ -4,12 +4,14 @@
 //! releases the GIL, as `hashlib.scrypt` (OpenSSL) does. Rust has no GIL,
 //! so any CPU work spreads over threads; a rayon pool sized to the cores
 //! hashes the passwords, and a counter per password proves each was hashed
-//! exactly once. Prints both times, the speedup and the cores used.
+//! exactly once. Prints both times, the speedup and the cores used
+//! (`--only pool` hashes on the pool alone, for `compare hashing`).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
-use shared_util::Ctx;
+use shared_util::timing::Stopwatch;
+use shared_util::{Ctx, secs};
 
 use crate::hashing::{hash, per_hash_ms, random_passwords, show_and_verify};
 use crate::support::thread_pool;
@@ -19,24 +21,34 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let count = passwords.len();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
 
-    let bar = shared_util::progress::bar(count as u64, "hashes, one thread");
-    let start = std::time::Instant::now();
-    for password in &passwords {
-        hash(password)?;
-        bar.inc(1);
+    // `--only pool` skips the one-thread run, for `compare hashing`.
+    let pool_only = match ctx.text("only") {
+        None => false,
+        Some("pool") => true,
+        Some(other) => anyhow::bail!("--only takes pool for 7.17, not '{other}'"),
+    };
+    let mut sequential = None;
+    if !pool_only {
+        let bar = shared_util::progress::bar(count as u64, "hashes, one thread");
+        let start = Stopwatch::start();
+        for password in &passwords {
+            hash(password)?;
+            bar.inc(1);
+        }
+        let took = start.elapsed();
+        bar.finish_and_clear();
+        println!(
+            "one thread: {count} hashes in {} second(s), {:.3} ms per hash",
+            secs(took),
+            per_hash_ms(took, count)
+        );
+        sequential = Some(took);
     }
-    let sequential = start.elapsed();
-    bar.finish_and_clear();
-    println!(
-        "one thread: {count} hashes in {:.4} second(s), {:.3} ms per hash",
-        sequential.as_secs_f64(),
-        per_hash_ms(sequential, count)
-    );
 
     let pool = thread_pool(cores)?;
     let times_hashed: Vec<AtomicU32> = passwords.iter().map(|_| AtomicU32::new(0)).collect();
     let bar = shared_util::progress::bar(count as u64, "hashes, pool");
-    let start = std::time::Instant::now();
+    let start = Stopwatch::start();
     let hashes = pool.install(|| {
         passwords
             .par_iter()
@@ -51,15 +63,17 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let pooled = start.elapsed();
     bar.finish_and_clear();
     println!(
-        "a pool of {cores} threads: {count} hashes in {:.4} second(s), {:.3} ms per hash",
-        pooled.as_secs_f64(),
+        "a pool of {cores} threads: {count} hashes in {} second(s), {:.3} ms per hash",
+        secs(pooled),
         per_hash_ms(pooled, count)
     );
-    let speedup = sequential.as_secs_f64() / pooled.as_secs_f64().max(f64::EPSILON);
-    println!(
-        "speedup {speedup:.2}x on {cores} core(s): parallel efficiency {:.0}%",
-        100.0 * speedup / cores as f64
-    );
+    if let Some(sequential) = sequential {
+        let speedup = sequential.as_secs_f64() / pooled.as_secs_f64().max(f64::EPSILON);
+        println!(
+            "speedup {speedup:.2}x on {cores} core(s): parallel efficiency {:.0}%",
+            100.0 * speedup / cores as f64
+        );
+    }
     let once = times_hashed
         .iter()
         .filter(|n| n.load(Ordering::Relaxed) == 1)

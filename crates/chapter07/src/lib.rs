@@ -69,7 +69,7 @@ pub static CHAPTER: Chapter = Chapter {
     }, Set {
         name: "hashing",
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
-        entries: &["7.16", "7.17"],
+        entries: &["7.16", "7.17 --only pool"],
         flags: &["--passwords", "2000"],
         python: &[
             "scrypt_hash.py --passwords 2000",
@@ -86,7 +86,7 @@ pub static TOOLS: &[Tool] = &[];
 pub static OPTIONS: &[Opt] = &[
     Opt::text(
         "only",
-        "7.4: run one way only: pool, sequential or threads (for `compare threadpool`)",
+        "7.4: run one way only: pool, sequential or threads; 7.17: pool (for `compare`)",
     ),
     Opt::number(
         "passwords",

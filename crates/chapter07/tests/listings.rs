@@ -305,3 +305,16 @@ fn listing_7_4_only_runs_one_way() {
         run.stdout
     );
 }
+
+#[test]
+fn listing_7_17_only_pool_skips_the_one_thread_run() {
+    let run = run(&["7.17", "--only", "pool", "--passwords", "6"]);
+    assert!(!run.stdout.contains("one thread:"), "{}", run.stdout);
+    assert!(!run.stdout.contains("speedup"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("6 of 6 passwords hashed exactly once by the pool"),
+        "{}",
+        run.stdout
+    );
+}
