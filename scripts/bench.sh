@@ -120,4 +120,5 @@ for server in "3.7" "3.8" "3.10" "python"; do
     echo "| $label | $rate |" >>"$page"
 done
 echo >>"$page"
-echo "written: $page" >&2
+echo "What these numbers say, set by set: [Reading the benchmarks](benchmarks-notes.md)." >>"$page"
+echo "written: $page (now update docs/src/benchmarks-notes.md by hand)" >&2
