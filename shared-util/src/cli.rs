@@ -879,14 +879,14 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         [name] => chapter.sets.iter().find(|s| s.name == name.as_str()),
         _ => None,
     };
-    let (specs, mut flags): (Vec<String>, Vec<String>) = match set {
+    let (specs, flags): (Vec<String>, Vec<String>) = match set {
         Some(set) => (
             set.entries.iter().map(|e| (*e).to_owned()).collect(),
             set.flags.iter().map(|f| (*f).to_owned()).collect(),
         ),
         None => (cli.rest.clone(), Vec::new()),
     };
-    flags.extend(cli.pass.iter().cloned());
+    let flags = merge_flags(&flags, &cli.pass);
     if specs.len() < 2 {
         let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
         return Err(Failure::Usage(format!(
@@ -997,6 +997,24 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
     }
     drop(demo_server);
     Ok(())
+}
+
+/// A set's flags with the user's (after `--`) on top: a flag the user gives
+/// replaces the set's flag of the same name and its value.
+fn merge_flags(set: &[String], user: &[String]) -> Vec<String> {
+    let given = |flag: &str| user.iter().any(|u| u == flag);
+    let mut merged = Vec::new();
+    let mut i = 0;
+    while i < set.len() {
+        let takes_value = set.get(i + 1).is_some_and(|next| !next.starts_with("--"));
+        let width = if takes_value { 2 } else { 1 };
+        if !given(&set[i]) {
+            merged.extend_from_slice(&set[i..i + width]);
+        }
+        i += width;
+    }
+    merged.extend_from_slice(user);
+    merged
 }
 
 /// The `--latency-ms` value among compare's flags, for the demo server the
@@ -1452,6 +1470,17 @@ mod tests {
         let error = parse(&["8.13", "--idle-timeout", "soon"]).unwrap_err();
         assert_eq!(error.exit_code(), 2);
         assert!(parse(&["8.13", "--nope"]).is_err());
+    }
+
+    #[test]
+    fn user_flags_replace_a_sets_flags_of_the_same_name() {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let set = owned(&["--count", "3000000000", "--demo", "--latency-ms", "10"]);
+        assert_eq!(
+            merge_flags(&set, &owned(&["--count", "1000"])),
+            owned(&["--demo", "--latency-ms", "10", "--count", "1000"])
+        );
+        assert_eq!(merge_flags(&set, &[]), set);
     }
 
     #[test]

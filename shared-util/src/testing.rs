@@ -60,6 +60,21 @@ pub fn run_bin(bin: impl AsRef<Path>, args: &[&str], stdin: &str) -> Run {
     run_bin_with(bin, args, stdin, &[])
 }
 
+/// [`run_bin`] without stdin, expecting exit code 0; on any other exit it
+/// fails with both outputs, so the test says what went wrong.
+pub fn run_ok(bin: impl AsRef<Path>, args: &[&str]) -> Run {
+    let name = bin.as_ref().display().to_string();
+    let run = run_bin(bin, args, "");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{name} {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
 /// [`run_bin`] with extra environment variables, e.g. a [`new_marker`].
 pub fn run_bin_with(
     bin: impl AsRef<Path>,

@@ -6,21 +6,13 @@
 use std::process::Command;
 
 use shared_util::testing::{
-    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin,
+    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin, run_ok,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter01");
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(BIN, args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter01 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(BIN, args)
 }
 
 /// The number at the end of the line that contains `needle`.

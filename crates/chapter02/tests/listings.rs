@@ -3,18 +3,10 @@
 //! timings included, is compared with a snapshot; the others are checked by
 //! the order of what they print and by counts, never by wall time.
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{Run, run_ok};
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(env!("CARGO_BIN_EXE_chapter02"), args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter02 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(env!("CARGO_BIN_EXE_chapter02"), args)
 }
 
 /// Runs a timer-only listing on the paused clock and snapshots its output.

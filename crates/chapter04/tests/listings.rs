@@ -5,20 +5,12 @@
 //! counts (the server's peak in-flight count, done/pending counts), never by
 //! elapsed time.
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter04");
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(BIN, args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter04 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(BIN, args)
 }
 
 /// The lines that start with `prefix`, in order.

@@ -7,21 +7,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use shared_util::testing::{
-    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin,
+    MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin, run_ok,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(BIN, args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter06 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(BIN, args)
 }
 
 /// The number right after `needle` on the first line containing it.

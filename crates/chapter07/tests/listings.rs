@@ -4,18 +4,10 @@
 //! never by wall time.
 
 use sha2::Digest as _;
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{Run, run_bin, run_ok};
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(env!("CARGO_BIN_EXE_chapter07"), args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter07 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(env!("CARGO_BIN_EXE_chapter07"), args)
 }
 
 /// The numbers in every `the server saw N requests, at most M at once` line.

@@ -3,20 +3,12 @@
 //! compared with a snapshot; the rest are checked by counts and by the
 //! order of what they print, never by wall time.
 
-use shared_util::testing::{Run, run_bin};
+use shared_util::testing::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 
 fn run(args: &[&str]) -> Run {
-    let run = run_bin(BIN, args, "");
-    assert_eq!(
-        run.code,
-        Some(0),
-        "chapter11 {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
+    run_ok(BIN, args)
 }
 
 /// How many stdout lines are exactly `line`.
