@@ -95,18 +95,22 @@ wait_port() { # file -> port printed as "listening on 127.0.0.1:PORT"
 {
     echo "## echo (chapter 3)"
     echo
-    echo "100 clients x 1000 messages of 1 KiB through chapter 3's load tool, every byte verified. Goal: the Tokio server"
+    echo "100 clients x 1000 messages of 1 KiB through chapter 3's load tool, every byte verified: the selector loop (3.7),"
+    echo "the Tokio servers (3.8, 3.10), chapter 7's thread-per-connection server (7.1) and Python's asyncio. Goal: the Tokio server"
     echo "at least 5x the round trips per second of Python's asyncio server."
     echo
     echo "| server | round trips per second |"
     echo "|---|---|"
 } >>"$page"
-for server in "3.7" "3.8" "3.10" "python"; do
+for server in "3.7" "3.8" "3.10" "7.1" "python"; do
     log=$(mktemp)
     if [ "$server" = python ]; then
         [ -n "$python_flag" ] || continue
         python3 scripts/python/echo_server.py --port 0 >"$log" 2>&1 &
         label="Python asyncio (echo_server.py)"
+    elif [ "$server" = 7.1 ]; then
+        ./target/release/chapter07 7.1 --port 0 >"$log" 2>&1 &
+        label="listing 7.1 (a thread per connection)"
     else
         ./target/release/chapter03 "$server" --port 0 >"$log" 2>&1 &
         label="listing $server"
