@@ -15,17 +15,14 @@ use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
 use crate::ngram::{
-    PARTITION_BYTES, ensure_file, lines_from, map_frequencies, merge_dictionaries, on_rayon,
-    partition, report,
+    PARTITION_BYTES, lines_from, map_frequencies, merge_dictionaries, on_rayon, partition,
+    read_shared, report,
 };
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let lines = lines_from(ctx);
-    // Reading a large file blocks: it goes to a blocking thread too.
-    let text: Arc<str> = tokio::task::spawn_blocking(move || {
-        anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())
-    })
-    .await??;
+    // Reading a large file blocks, so it happens on a blocking thread.
+    let text = read_shared(lines).await?;
 
     let start = Stopwatch::start();
     let tasks = partition(&text, PARTITION_BYTES).into_iter().map(|range| {

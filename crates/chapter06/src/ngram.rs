@@ -185,6 +185,15 @@ pub async fn on_rayon<T: Send + 'static>(
         .map_err(|_| anyhow::anyhow!("a rayon job panicked"))
 }
 
+/// The Ngram file of `lines` lines (generated on first use), read on a
+/// blocking thread so the runtime stays free, shared between map tasks.
+pub async fn read_shared(lines: u64) -> anyhow::Result<std::sync::Arc<str>> {
+    tokio::task::spawn_blocking(move || {
+        anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())
+    })
+    .await?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

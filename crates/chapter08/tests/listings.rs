@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use shared_util::demo_server::DemoServer;
-use shared_util::testing::run_bin;
+use shared_util::testing::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter08");
 
@@ -214,19 +214,9 @@ fn full_screen_apps_refuse_piped_input_with_one_line() {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let run = run_bin(BIN, &["list", "--json"], "");
-    assert_eq!(run.code, Some(0));
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let listed: Vec<&str> = json["listings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
-    let registered: Vec<&str> = chapter08::CHAPTER.listings.iter().map(|l| l.id).collect();
-    assert_eq!(listed, registered);
+    let ids = assert_lists_every_listing(BIN, &chapter08::CHAPTER);
     let expected: Vec<String> = (1..=14).map(|n| format!("8.{n}")).collect();
-    assert_eq!(registered, expected);
+    assert_eq!(ids, expected);
 }
 
 #[test]
