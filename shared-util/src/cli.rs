@@ -872,6 +872,9 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         for set in chapter.sets {
             println!("{:<12} {}", set.name, set.about);
             println!("{:<12} {}", "", set.entries.join("  vs  "));
+            if !set.load.is_empty() {
+                println!("{:<12} each under: {}", "", set.load.join(" "));
+            }
         }
         return Ok(());
     }
@@ -886,7 +889,32 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         ),
         None => (cli.rest.clone(), Vec::new()),
     };
-    let flags = merge_flags(&flags, &cli.pass);
+    let serving = set.is_some_and(|set| !set.load.is_empty());
+    // A set of servers gives the flags after `--` to its load, not to them.
+    let (flags, load) = match set {
+        Some(set) if serving => {
+            let load: Vec<String> = set.load.iter().map(|a| (*a).to_owned()).collect();
+            (flags, merge_flags(&load, &cli.pass))
+        }
+        _ => (merge_flags(&flags, &cli.pass), Vec::new()),
+    };
+    let exe = std::env::current_exe().map_err(|e| {
+        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
+    })?;
+    // Rows from another chapter's binary run only when it has been built.
+    let specs: Vec<String> = specs
+        .into_iter()
+        .filter(|spec| match compare::foreign(spec) {
+            Some((program, _)) if !compare::sibling(&exe, program).exists() => {
+                eprintln!(
+                    "note: skipping {spec}: {program} is not built beside this binary; `cargo build {}-p {program}` adds it",
+                    if cfg!(debug_assertions) { "" } else { "--release " }
+                );
+                false
+            }
+            _ => true,
+        })
+        .collect();
     if specs.len() < 2 {
         let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
         return Err(Failure::Usage(format!(
@@ -901,9 +929,6 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             chapter.listings.get(1).map_or("B", |l| l.id),
         )));
     }
-    let exe = std::env::current_exe().map_err(|e| {
-        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
-    })?;
     let mut listings = compare::resolve(chapter, &exe, &specs).map_err(|id| {
         let mut message = unknown_id(chapter, &id);
         if !chapter.sets.is_empty() {
@@ -919,15 +944,28 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
                 .next()
                 .and_then(|id| chapter.find(id))
         })
-        .all(|l| l.kind == Kind::Plain);
+        .all(|l| l.kind == if serving { Kind::Server } else { Kind::Plain });
     if !ids_ok {
-        return Err(Failure::Usage(
-            "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into(),
-        ));
+        let server_sets: Vec<&str> = chapter
+            .sets
+            .iter()
+            .filter(|s| !s.load.is_empty())
+            .map(|s| s.name)
+            .collect();
+        return Err(Failure::Usage(if serving {
+            "a set of servers can only hold servers".into()
+        } else if server_sets.is_empty() {
+            "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into()
+        } else {
+            format!(
+                "compare times listings that end by themselves; servers are timed under a load by a named set: compare {}",
+                server_sets.join(" / ")
+            )
+        }));
     }
     // Kept alive while the Python rows run against it.
     let mut demo_server = None;
-    if cli.python && !cli.pass.is_empty() {
+    if cli.python && !cli.pass.is_empty() && !serving {
         return Err(Failure::Usage(
             "--python runs both sides with the set's own parameters; flags after `--` would change the Rust side only, so they cannot go with --python".into(),
         ));
@@ -971,6 +1009,7 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         runs: usize::try_from(cli.runs).unwrap_or(1),
         warmup: usize::try_from(cli.warmup).unwrap_or(0),
         flags,
+        load,
     };
     if !cli.json {
         let ids: Vec<String> = plan.listings.iter().map(compare::Entry::label).collect();
@@ -980,6 +1019,12 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             plan.runs,
             plan.warmup
         );
+        if serving {
+            eprintln!(
+                "each server is started, loaded with `{}` and stopped; its time is the load's own",
+                plan.load.join(" ")
+            );
+        }
     }
     let results =
         compare::run(&exe, &plan).map_err(|e| Failure::Listing(e.context("compare stopped")))?;

@@ -11,6 +11,14 @@
 //! time, the largest peak memory, and the ratio to the first listing: the
 //! median of the per-round ratios, so both sides of each ratio ran under
 //! the same conditions.
+//!
+//! A set of servers (a [`Set`] with a `load`) is timed differently: each
+//! run starts the server, reads its address from its `listening on
+//! ADDRESS` line, runs the load command of this binary against it and
+//! stops the server with SIGTERM. The time is what the load reports for
+//! its measured phase (through [`WORK_ENV`], with the work it did, so the
+//! table also gives a rate); CPU and peak memory are the server's, read
+//! from `/proc` while it runs.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,6 +29,19 @@ use crate::cli::{Chapter, Listing};
 /// The environment variable naming the file a child writes its
 /// statistics to when it ends: `cpu_micros peak_rss_bytes`.
 pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
+
+/// The environment variable naming the file a load tool writes the work
+/// it did to: `count elapsed_micros unit` (see [`report_work`]).
+pub const WORK_ENV: &str = "RCT_COMPARE_WORK";
+
+/// Called by a load tool when its measured phase ends: if [`WORK_ENV`] is
+/// set, record how many units of work (`round-trips`) it did and how long
+/// they took, for `compare` to time and rate a server by.
+pub fn report_work(count: u64, unit: &str, elapsed: Duration) {
+    if let Some(path) = std::env::var_os(WORK_ENV) {
+        let _ = std::fs::write(path, format!("{count} {} {unit}\n", elapsed.as_micros()));
+    }
+}
 
 /// Called by the runner when a run ends: if [`STATS_ENV`] is set, write
 /// this process's CPU time and peak memory there.
@@ -42,6 +63,9 @@ pub struct Sample {
     pub cpu: Duration,
     /// Peak resident memory of the child, in bytes (0 if unknown).
     pub peak_rss: u64,
+    /// Units of work done in `wall`, when a load tool reported them (0
+    /// otherwise).
+    pub work: u64,
 }
 
 /// One row of a comparison: a program and its arguments, usually this
@@ -86,6 +110,12 @@ pub struct Set {
     /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
     /// demo server `compare` starts (with the set's `--latency-ms`).
     pub python: &'static [&'static str],
+    /// For a set of servers: the command of this binary that loads each
+    /// one, `{addr}` standing for the address the server prints (flags
+    /// after `--` are added here). Empty for listings that end by
+    /// themselves. A row may name another chapter's binary built beside
+    /// this one: `chapter07:7.1`.
+    pub load: &'static [&'static str],
 }
 
 /// What `compare` was asked to do.
@@ -99,6 +129,9 @@ pub struct Plan {
     pub warmup: usize,
     /// Flags given to every listing (those after `--`).
     pub flags: Vec<String>,
+    /// For servers: the load command's arguments (see [`Set::load`]);
+    /// empty for listings that end by themselves.
+    pub load: Vec<String>,
 }
 
 /// The recorded runs of every listing, in plan order.
@@ -106,6 +139,8 @@ pub struct Plan {
 pub struct Results {
     /// Per row: what ran, and its samples.
     pub rows: Vec<(Entry, Vec<Sample>)>,
+    /// What the load counted (`round-trips`), when it reported work.
+    pub unit: Option<String>,
 }
 
 /// Runs the plan with the binary at `exe`; on a failed run, an error
@@ -119,9 +154,19 @@ pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
 }
 
 fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> {
+    let mut unit = None;
+    let mut measure = |exe: &Path, entry: &Entry, flags: &[String], dir: &Path| {
+        if plan.load.is_empty() {
+            run_once(exe, entry, flags, dir)
+        } else {
+            let (sample, counted) = run_server_once(exe, entry, flags, &plan.load, dir)?;
+            unit = unit.take().or(counted);
+            Ok(sample)
+        }
+    };
     for round in 0..plan.warmup {
         for entry in &plan.listings {
-            run_once(exe, entry, &plan.flags, stats_dir).map_err(|e| {
+            measure(exe, entry, &plan.flags, stats_dir).map_err(|e| {
                 e.context(format!(
                     "warm-up run {} of listing {}",
                     round + 1,
@@ -144,13 +189,13 @@ fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> 
         };
         for index in order {
             let entry = rows[index].0.clone();
-            let sample = run_once(exe, &entry, &plan.flags, stats_dir).map_err(|e| {
+            let sample = measure(exe, &entry, &plan.flags, stats_dir).map_err(|e| {
                 e.context(format!("run {} of listing {}", round + 1, entry.label()))
             })?;
             rows[index].1.push(sample);
         }
     }
-    Ok(Results { rows })
+    Ok(Results { rows, unit })
 }
 
 fn run_once(
@@ -204,6 +249,174 @@ fn run_once(
         wall,
         cpu,
         peak_rss,
+        work: 0,
+    })
+}
+
+/// A server child that is stopped with SIGTERM (then SIGKILL after 5 s)
+/// and reaped when dropped, whatever happened to the run.
+struct ServerChild(std::process::Child);
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        use nix::sys::signal::{Signal, kill};
+        use nix::unistd::Pid;
+        if let Ok(pid) = i32::try_from(self.0.id()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The address in a server's `listening on 127.0.0.1:PORT` line.
+fn listening_address(line: &str) -> Option<std::net::SocketAddr> {
+    let rest = &line[line.find("listening on ")? + "listening on ".len()..];
+    let word = rest.split_whitespace().next()?;
+    word.trim_end_matches([',', '.', ';']).parse().ok()
+}
+
+/// The last non-empty lines of a file, joined, for an error message.
+fn tail_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(2)..].join(" / ")
+}
+
+/// One run of a server under the load: start the server, wait for its
+/// address, run `exe load...` against it, read the server's CPU time and
+/// peak memory, stop it. Returns the sample and the unit of work counted.
+fn run_server_once(
+    exe: &Path,
+    entry: &Entry,
+    flags: &[String],
+    load: &[String],
+    dir: &Path,
+) -> anyhow::Result<(Sample, Option<String>)> {
+    use std::io::BufRead as _;
+    let server_log = dir.join("server-stderr");
+    let mut command = Command::new(&entry.program);
+    command.args(&entry.args);
+    if entry.takes_flags {
+        command.args(flags);
+    }
+    let child = command
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&server_log)?)
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("could not start {}: {e}", entry.program.display()))?;
+    let mut server = ServerChild(child);
+    let pid = server.0.id();
+    let stdout = server.0.stdout.take().expect("stdout is piped");
+    let (found, address) = std::sync::mpsc::channel();
+    // Reads the address, then keeps draining so the server never blocks
+    // on a full pipe; ends when the server exits.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(address) = listening_address(&line) {
+                let _ = found.send(address);
+            }
+        }
+    });
+    let address = match address.recv_timeout(Duration::from_secs(20)) {
+        Ok(address) => address,
+        Err(_) => {
+            let why = match server.0.try_wait() {
+                Ok(Some(status)) => format!("the server exited with {status}"),
+                _ => "the server printed no 'listening on ADDRESS' line in 20 s".to_owned(),
+            };
+            anyhow::bail!("{why}: {}", tail_of(&server_log));
+        }
+    };
+    let work_file = dir.join("work");
+    let _ = std::fs::remove_file(&work_file);
+    let cpu_before = crate::sys::cpu_time_of(pid).unwrap_or_default();
+    let start = Instant::now();
+    let output = Command::new(exe)
+        .args(
+            load.iter()
+                .map(|a| a.replace("{addr}", &address.to_string())),
+        )
+        .env(WORK_ENV, &work_file)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| anyhow::anyhow!("could not start the load ({}): {e}", exe.display()))?;
+    let wall = start.elapsed();
+    let cpu = crate::sys::cpu_time_of(pid)
+        .unwrap_or_default()
+        .saturating_sub(cpu_before);
+    let peak_rss = crate::sys::peak_resident_bytes(pid).unwrap_or(0);
+    if let Ok(Some(status)) = server.0.try_wait() {
+        anyhow::bail!(
+            "the server exited with {status} during the load: {}",
+            tail_of(&server_log)
+        );
+    }
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stdout);
+        let errors: Vec<&str> = said
+            .lines()
+            .skip_while(|l| !l.starts_with("errors"))
+            .take(3)
+            .map(str::trim)
+            .collect();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        anyhow::bail!(
+            "the load against it exited with {}: {}",
+            output.status,
+            if errors.is_empty() {
+                last.to_owned()
+            } else {
+                errors.join("; ")
+            }
+        );
+    }
+    drop(server);
+    let reported = std::fs::read_to_string(&work_file).ok().and_then(|text| {
+        let mut parts = text.split_whitespace();
+        let count = parts.next()?.parse::<u64>().ok()?;
+        let micros = parts.next()?.parse::<u64>().ok()?;
+        Some((
+            count,
+            Duration::from_micros(micros),
+            parts.next()?.to_owned(),
+        ))
+    });
+    Ok(match reported {
+        Some((work, elapsed, unit)) => (
+            Sample {
+                wall: elapsed,
+                cpu,
+                peak_rss,
+                work,
+            },
+            Some(unit),
+        ),
+        None => (
+            Sample {
+                wall,
+                cpu,
+                peak_rss,
+                work: 0,
+            },
+            None,
+        ),
     })
 }
 
@@ -223,6 +436,8 @@ pub struct Summary {
     /// Median over rounds of (this listing's wall time / the first's):
     /// below 1 means faster than the first listing.
     pub ratio: f64,
+    /// Median work per second, when a load reported its work.
+    pub rate: Option<f64>,
 }
 
 impl Results {
@@ -248,6 +463,14 @@ impl Results {
                     cpu: Duration::from_secs_f64(median(&cpus)),
                     peak_rss: samples.iter().map(|s| s.peak_rss).max().unwrap_or(0),
                     ratio: median(&ratios),
+                    rate: {
+                        let rates: Vec<f64> = samples
+                            .iter()
+                            .filter(|s| s.work > 0)
+                            .map(|s| s.work as f64 / s.wall.as_secs_f64().max(1e-9))
+                            .collect();
+                        (!rates.is_empty()).then(|| median(&rates))
+                    },
                 }
             })
             .collect()
@@ -271,22 +494,24 @@ impl Results {
             .unwrap_or(2)
             .max(7);
         let mut out = String::new();
+        let rate_header = self.rate_header();
         let _ = writeln!(
             out,
-            "{:<id_width$}  {:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  vs {base}",
+            "{:<id_width$}  {:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {rate_header}vs {base}",
             "listing", "title", "median", "min", "max", "cpu", "peak mem"
         );
         for ((listing, _), s) in self.rows.iter().zip(&summaries) {
             let title: String = listing.title.chars().take(44).collect();
             let _ = writeln!(
                 out,
-                "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}",
+                "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}{}",
                 listing.label(),
                 seconds(s.median),
                 seconds(s.min),
                 seconds(s.max),
                 seconds(s.cpu),
                 mebibytes(s.peak_rss),
+                self.rate_cell(s, rate_header.len()),
                 ratio_words(s.ratio),
             );
         }
@@ -311,16 +536,41 @@ impl Results {
         out
     }
 
+    /// `round-trips/s  ` when a load reported work, else nothing.
+    fn rate_header(&self) -> String {
+        self.unit
+            .as_ref()
+            .map(|unit| format!("{:>12}  ", format!("{unit}/s")))
+            .unwrap_or_default()
+    }
+
+    fn rate_cell(&self, s: &Summary, width: usize) -> String {
+        if self.unit.is_none() {
+            return String::new();
+        }
+        let rate = s.rate.map_or_else(|| "?".to_owned(), |r| format!("{r:.0}"));
+        format!("{rate:>w$}  ", w = width.saturating_sub(2))
+    }
+
     /// The same table in Markdown, for the benchmarks page.
     pub fn render_markdown(&self) -> String {
         let base = self.rows[0].0.label();
+        let (rate_head, rate_rule) = match &self.unit {
+            Some(unit) => (format!(" {unit}/s |"), "---|"),
+            None => (String::new(), ""),
+        };
         let mut out = format!(
-            "| listing | title | median | min | max | cpu | peak mem | vs {base} |\n|---|---|---|---|---|---|---|---|\n"
+            "| listing | title | median | min | max | cpu | peak mem |{rate_head} vs {base} |\n|---|---|---|---|---|---|---|{rate_rule}---|\n"
         );
         for ((listing, _), s) in self.rows.iter().zip(self.summaries()) {
+            let rate = match (&self.unit, s.rate) {
+                (None, _) => String::new(),
+                (Some(_), Some(rate)) => format!(" {rate:.0} |"),
+                (Some(_), None) => " ? |".to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |{rate} {} |",
                 listing.label(),
                 listing.title.replace('|', "\\|"),
                 seconds(s.median),
@@ -350,10 +600,12 @@ impl Results {
                     "cpu_s": s.cpu.as_secs_f64(),
                     "peak_rss_bytes": s.peak_rss,
                     "ratio_to_first": s.ratio,
+                    "rate_per_s": s.rate,
                     "runs": samples.iter().map(|x| serde_json::json!({
                         "wall_s": x.wall.as_secs_f64(),
                         "cpu_s": x.cpu.as_secs_f64(),
                         "peak_rss_bytes": x.peak_rss,
+                        "work": x.work,
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -362,13 +614,15 @@ impl Results {
             "runs": plan.runs,
             "warmup": plan.warmup,
             "flags": plan.flags,
+            "load": plan.load,
+            "unit": self.unit,
             "release_build": !cfg!(debug_assertions),
             "listings": rows,
         }))
         .expect("JSON values always serialise")
     }
 
-    /// The bar chart of medians as SVG.
+    /// The bar chart of medians as SVG, labels at the left of the bars.
     pub fn render_svg(&self) -> String {
         let summaries = self.summaries();
         let longest = summaries
@@ -378,22 +632,37 @@ impl Results {
             .unwrap_or_default()
             .as_secs_f64()
             .max(1e-9);
+        let label_chars = self
+            .rows
+            .iter()
+            .map(|(l, _)| l.label().chars().count())
+            .max()
+            .unwrap_or(4);
+        // Monospace at 14 px is about 8.4 px a character.
+        let left = 20.0 + 8.4 * label_chars as f64;
+        let bar_room = 460.0;
+        let total = left + bar_room + 300.0;
         let row = 30.0;
         let height = 20.0 + row * summaries.len() as f64 + 10.0;
         let mut svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="820" height="{height}" font-family="monospace" font-size="14"><rect width="100%" height="100%" fill="white"/>"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0}" height="{height}" font-family="monospace" font-size="14"><rect width="100%" height="100%" fill="white"/>"#
         );
         svg.push('\n');
         for (i, ((listing, _), s)) in self.rows.iter().zip(&summaries).enumerate() {
             let y = 20.0 + row * i as f64;
-            let width = s.median.as_secs_f64() / longest * 560.0;
+            let width = s.median.as_secs_f64() / longest * bar_room;
+            let rate = match (&self.unit, s.rate) {
+                (Some(unit), Some(rate)) => format!(", {rate:.0} {unit}/s"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 svg,
-                r##"<text x="90" y="{:.1}" text-anchor="end">{}</text><rect x="100" y="{:.1}" width="{width:.1}" height="20" fill="#1f4e99"/><text x="{:.1}" y="{:.1}">{} ({})</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{left:.1}" y="{:.1}" width="{width:.1}" height="20" fill="#1f4e99"/><text x="{:.1}" y="{:.1}">{} ({}{rate})</text>"##,
+                left - 10.0,
                 y + 15.0,
-                listing.label(),
+                escape_xml(&listing.label()),
                 y,
-                110.0 + width,
+                left + width + 10.0,
                 y + 15.0,
                 seconds(s.median),
                 ratio_words(s.ratio)
@@ -402,6 +671,12 @@ impl Results {
         svg.push_str("</svg>\n");
         svg
     }
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -441,8 +716,24 @@ fn ratio_words(ratio: f64) -> String {
     }
 }
 
+/// A row that runs another chapter's binary: `chapter07:7.1 --flag` gives
+/// `("chapter07", "7.1 --flag")`.
+pub fn foreign(spec: &str) -> Option<(&str, &str)> {
+    let (program, rest) = spec.split_once(':')?;
+    (program.starts_with("chapter") && !program.contains(char::is_whitespace))
+        .then_some((program, rest))
+}
+
+/// Another chapter's binary, built beside this one (same target directory
+/// and profile).
+pub fn sibling(exe: &Path, program: &str) -> PathBuf {
+    exe.with_file_name(format!("{program}{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// Turns `"2.19"` or `"2.19 --runtime multi-thread"` specs into rows that
 /// run `exe`, or says what is wrong (an unknown id is returned as `Err(id)`).
+/// A `chapter07:7.1` spec runs that binary beside `exe`; its title comes
+/// from the binary's `list --json`.
 pub fn resolve<S: AsRef<str>>(
     chapter: &Chapter,
     exe: &Path,
@@ -451,25 +742,53 @@ pub fn resolve<S: AsRef<str>>(
     specs
         .iter()
         .map(|spec| {
-            let mut words = spec.as_ref().split_whitespace();
-            let id = words.next().unwrap_or_default();
-            let listing: &Listing = chapter.find(id).ok_or_else(|| id.to_owned())?;
-            let flags: Vec<String> = words.map(str::to_owned).collect();
-            let label = std::iter::once(listing.id.to_owned())
-                .chain(flags.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let (program, title, words) = match foreign(spec.as_ref()) {
+                Some((program, rest)) => {
+                    let path = sibling(exe, program);
+                    let mut words = rest.split_whitespace();
+                    let id = words.next().unwrap_or_default();
+                    let title = foreign_title(&path, id)
+                        .unwrap_or_else(|| format!("listing {id} of {program}"));
+                    (
+                        path,
+                        title,
+                        std::iter::once(id).chain(words).collect::<Vec<_>>(),
+                    )
+                }
+                None => {
+                    let mut words = spec.as_ref().split_whitespace();
+                    let id = words.next().unwrap_or_default();
+                    let listing: &Listing = chapter.find(id).ok_or_else(|| id.to_owned())?;
+                    let words = std::iter::once(listing.id).chain(words).collect::<Vec<_>>();
+                    (exe.to_owned(), listing.title.to_owned(), words)
+                }
+            };
+            let args: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
             Ok(Entry {
-                label,
-                title: listing.title.to_owned(),
-                program: exe.to_owned(),
-                args: std::iter::once(listing.id.to_owned())
-                    .chain(flags)
-                    .collect(),
+                label: args.join(" "),
+                title,
+                program,
+                args,
                 takes_flags: true,
             })
         })
         .collect()
+}
+
+/// A listing's title, asked of another chapter's binary.
+fn foreign_title(program: &Path, id: &str) -> Option<String> {
+    let output = Command::new(program)
+        .args(["list", "--json"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    list["listings"]
+        .as_array()?
+        .iter()
+        .find(|l| l["id"] == id)
+        .and_then(|l| l["title"].as_str())
+        .map(str::to_owned)
 }
 
 /// Where the Python counterparts live: `scripts/python` of this workspace.
@@ -545,6 +864,33 @@ mod tests {
         );
         assert!(!rows[0].takes_flags);
         assert!(python_dir().join("requests_demo.py").exists());
+    }
+
+    #[test]
+    fn a_server_address_is_read_off_its_listening_line() {
+        let address = |line: &str| listening_address(line).map(|a| a.to_string());
+        assert_eq!(
+            address("listening on 127.0.0.1:8000").as_deref(),
+            Some("127.0.0.1:8000")
+        );
+        assert_eq!(
+            address("echo server listening on 127.0.0.1:41234, non-blocking").as_deref(),
+            Some("127.0.0.1:41234")
+        );
+        assert_eq!(address("listening on port 8000"), None);
+        assert_eq!(address("connection from 127.0.0.1:5000"), None);
+    }
+
+    #[test]
+    fn another_chapters_row_names_its_binary() {
+        assert_eq!(
+            foreign("chapter07:7.1 --port 0"),
+            Some(("chapter07", "7.1 --port 0"))
+        );
+        assert_eq!(foreign("3.8"), None);
+        assert_eq!(foreign("python x.py --url http://a:1"), None);
+        let exe = Path::new("/t/release/chapter03");
+        assert_eq!(sibling(exe, "chapter07"), Path::new("/t/release/chapter07"));
     }
 
     #[test]

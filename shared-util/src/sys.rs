@@ -39,6 +39,27 @@ fn usage_of(who: UsageWho) -> Duration {
     }
 }
 
+/// CPU time (user + system, every thread) used so far by process `pid`,
+/// from `/proc/PID/stat` (Linux only; `None` elsewhere or when the process
+/// is gone). Lets a parent measure a child it has not waited for, such as
+/// a server under load.
+pub fn cpu_time_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; fields after it are plain.
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .and_then(|t| u64::try_from(t).ok())
+        .filter(|&t| t > 0)?;
+    Some(Duration::from_micros(ticks * 1_000_000 / per_second))
+}
+
 /// The soft and hard limits on open file descriptors (`ulimit -Sn`/`-Hn`).
 pub fn fd_limits() -> std::io::Result<(u64, u64)> {
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).map_err(std::io::Error::from)?;
@@ -106,6 +127,19 @@ mod tests {
         assert!(soft <= hard);
         let raised = raise_fd_limit(soft).unwrap();
         assert_eq!(raised.now, soft);
+    }
+
+    #[test]
+    fn another_process_cpu_time_is_readable() {
+        crate::cpu::count_to(50_000_000);
+        let before = cpu_time();
+        let seen = cpu_time_of(std::process::id()).unwrap();
+        let after = cpu_time();
+        // /proc counts whole clock ticks (usually 10 ms): allow two.
+        let slack = Duration::from_millis(20);
+        assert!(seen + slack >= before, "{seen:?} vs {before:?}");
+        assert!(seen <= after + slack, "{seen:?} vs {after:?}");
+        assert_eq!(cpu_time_of(u32::MAX), None);
     }
 
     #[test]

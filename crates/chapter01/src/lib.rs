@@ -50,6 +50,7 @@ pub static CHAPTER: Chapter = Chapter {
         entries: &["1.5", "1.6"],
         flags: &[],
         python: &["fib.py", "fib.py --threads"],
+        load: &[],
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
 };

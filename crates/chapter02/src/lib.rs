@@ -80,12 +80,14 @@ pub static CHAPTER: Chapter = Chapter {
         // not the 4 s delay, the bigger part of a release run.
         flags: &["--count", "3000000000"],
         python: &[],
+        load: &[],
     }, Set {
         name: "spawn",
         about: "a million tasks spawned and joined, on one thread vs on every core",
         entries: &["2.9a", "2.9a --runtime multi-thread"],
         flags: &[],
         python: &["spawn_tasks.py"],
+        load: &[],
     }],
     workers: &[],
 };

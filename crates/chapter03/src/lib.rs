@@ -24,6 +24,7 @@ mod l09_signal_handler;
 mod l10_graceful_echo_server;
 
 use shared_util::cli::{Chapter, Tool};
+use shared_util::compare::Set;
 use shared_util::listing;
 
 /// The chapter's listings, in the book's order.
@@ -43,7 +44,14 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("3.9", l09_signal_handler, "Catching SIGINT and cancelling running tasks"),
         listing!("3.10", l10_graceful_echo_server, "A failing client stays contained; graceful shutdown").server(),
     ],
-    sets: &[],
+    sets: &[Set {
+        name: "echo",
+        about: "round trips per second under the load tool: a selector loop vs the Tokio servers vs a thread per connection (chapter 7)",
+        entries: &["3.7", "3.8", "3.10", "chapter07:7.1"],
+        flags: &["--port", "0"],
+        python: &["echo_server.py --port 0"],
+        load: &["load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
+    }],
     workers: &[],
 };
 

@@ -202,6 +202,12 @@ async fn load(address: SocketAddr, args: &Args) -> bool {
         }
     }
     let elapsed = started.elapsed();
+    // For `compare echo`: the verified round trips and the time they took.
+    shared_util::compare::report_work(
+        tally.messages.load(Ordering::Relaxed),
+        "round-trips",
+        elapsed,
+    );
 
     let mut idle_ok = 0;
     for (n, mut stream) in idle.into_iter().enumerate() {

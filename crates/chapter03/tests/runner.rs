@@ -1,7 +1,10 @@
 //! The runner as a user meets it: `list --json`, `all`, and each listing's
 //! `--demo` run telling its story in order.
 
-use shared_util::testing::{Run, assert_lists_every_listing, run_bin};
+use shared_util::testing::{
+    MARKER_VAR, Run, assert_lists_every_listing, new_marker, processes_with_marker, run_bin,
+    run_bin_with,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter03");
 
@@ -78,4 +81,108 @@ fn demo_3_10_contains_boom_and_shuts_down_gracefully() {
     let closed = run.position("closed 1 connection(s) still open after the grace period");
     assert!(boom < still && still < closed, "{}", run.stdout);
     run.position("server stopped");
+}
+
+fn compare_echo(extra: &[&str], marker: &str) -> Run {
+    let mut args = vec!["compare", "echo", "--runs", "2", "--warmup", "0"];
+    args.extend_from_slice(extra);
+    run_bin_with(BIN, &args, "", &[(MARKER_VAR, marker)])
+}
+
+#[test]
+fn compare_echo_times_each_server_under_the_load_and_stops_it() {
+    let list = run_bin(BIN, &["compare", "--list"], "");
+    assert!(
+        list.stdout.contains("echo") && list.stdout.contains("each under: load --addr {addr}"),
+        "{}",
+        list.stdout
+    );
+    let marker = new_marker("compare-echo");
+    let run = compare_echo(
+        &["--json", "--", "--clients", "4", "--messages", "25"],
+        &marker,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("--json is JSON");
+    assert_eq!(json["unit"], "round-trips");
+    let rows = json["listings"].as_array().unwrap();
+    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    // Chapter 7's 7.1 is a row when its binary is built beside this one
+    // (as `cargo test --workspace` does); otherwise compare says it skipped it.
+    if labels.len() == 3 {
+        assert!(
+            run.stderr.contains("skipping chapter07:7.1"),
+            "{}",
+            run.stderr
+        );
+    } else {
+        assert_eq!(labels[3], "7.1");
+        assert_eq!(
+            rows[3]["title"],
+            "An echo server with a thread per connection"
+        );
+    }
+    assert_eq!(labels[..3], ["3.7", "3.8", "3.10"]);
+    for row in rows {
+        let runs = row["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 2);
+        for sample in runs {
+            // Every round trip the load verified, and the time it took.
+            assert_eq!(sample["work"], 100, "{row}");
+            assert!(sample["wall_s"].as_f64().unwrap() > 0.0);
+        }
+        // The server's own memory, read while it ran.
+        assert!(row["peak_rss_bytes"].as_u64().unwrap() > 0, "{row}");
+        let rate = row["rate_per_s"].as_f64().unwrap();
+        let median_rate = {
+            let mut rates: Vec<f64> = runs
+                .iter()
+                .map(|s| 100.0 / s["wall_s"].as_f64().unwrap())
+                .collect();
+            rates.sort_by(f64::total_cmp);
+            (rates[0] + rates[1]) / 2.0
+        };
+        assert!(
+            (rate - median_rate).abs() < 1e-6 * rate,
+            "{rate} vs {median_rate}"
+        );
+    }
+    assert_eq!(
+        json["load"],
+        serde_json::json!([
+            "load",
+            "--addr",
+            "{addr}",
+            "--size",
+            "1024",
+            "--clients",
+            "4",
+            "--messages",
+            "25"
+        ])
+    );
+    // Every server was stopped and reaped.
+    assert_eq!(processes_with_marker(&marker), []);
+}
+
+#[test]
+fn compare_echo_names_the_server_whose_load_failed() {
+    let marker = new_marker("compare-echo-fail");
+    // --size 0 is refused by the load tool: the first run fails.
+    let run = compare_echo(&["--", "--size", "0"], &marker);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("run 1 of listing 3.7")
+            && run.stderr.contains("the load against it exited"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(processes_with_marker(&marker), []);
+}
+
+#[test]
+fn compare_points_servers_to_the_echo_set() {
+    let run = run_bin(BIN, &["compare", "3.7", "3.8"], "");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("compare echo"), "{}", run.stderr);
 }

@@ -69,6 +69,7 @@ pub static CHAPTER: Chapter = Chapter {
             "requests_demo.py --url {demo} --sequential",
             "requests_demo.py --url {demo}",
         ],
+        load: &[],
     }],
     workers: &[],
 };

@@ -65,12 +65,14 @@ pub static CHAPTER: Chapter = Chapter {
         entries: &["6.1 --sequential", "6.1"],
         flags: &[],
         python: &["count.py", "count.py --processes"],
+        load: &[],
     }, Set {
         name: "mapreduce",
         about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
         entries: &["6.7", "6.8", "6.9"],
         flags: &[],
         python: &["wordcount.py", "wordcount.py --processes 2"],
+        load: &[],
     }],
     workers: workers::WORKERS,
 };

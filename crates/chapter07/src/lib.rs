@@ -66,6 +66,7 @@ pub static CHAPTER: Chapter = Chapter {
         entries: &["7.4 --only sequential", "7.4 --only pool", "7.4 --only threads"],
         flags: &[],
         python: &[],
+        load: &[],
     }, Set {
         name: "hashing",
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
@@ -75,6 +76,7 @@ pub static CHAPTER: Chapter = Chapter {
             "scrypt_hash.py --passwords 2000",
             "scrypt_hash.py --passwords 2000 --threads",
         ],
+        load: &[],
     }],
     workers: &[],
 };
