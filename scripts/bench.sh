@@ -59,8 +59,9 @@ sets=(
     echo "of the rows every round so that a change in the machine's load hits every row alike. Times are medians of wall"
     echo "time; CPU is user + system time of the process and the children it waited for; peak memory is the largest"
     echo "resident set. The ratio column is the median of the per-round ratios to the first row, each ratio taken within"
-    echo "one round. Workloads are the listings' defaults; Python rows run our scripts in \`scripts/python\` with the same"
-    echo "parameters. Nothing is tuned for either side. Numbers from a busy or throttled machine are not comparable."
+    echo "one round. Workloads are the listings' defaults unless a line under the table names the flags they ran with;"
+    echo "Python rows run our scripts in \`scripts/python\` with the same parameters. Nothing is tuned for either side."
+    echo "Numbers from a busy or throttled machine are not comparable."
     echo
 } > "$page"
 

@@ -1019,6 +1019,9 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             plan.runs,
             plan.warmup
         );
+        if !plan.flags.is_empty() && !serving {
+            eprintln!("the listings run with: {}", plan.flags.join(" "));
+        }
         if serving {
             eprintln!(
                 "each server is started, loaded with `{}` and stopped; its time is the load's own",
@@ -1031,7 +1034,7 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
     if cli.json {
         println!("{}", results.render_json(&plan));
     } else if cli.markdown {
-        print!("{}", results.render_markdown());
+        print!("{}", results.render_markdown(&plan));
     } else {
         print!("{}", results.render_text());
     }

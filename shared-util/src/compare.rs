@@ -552,8 +552,9 @@ impl Results {
         format!("{rate:>w$}  ", w = width.saturating_sub(2))
     }
 
-    /// The same table in Markdown, for the benchmarks page.
-    pub fn render_markdown(&self) -> String {
+    /// The same table in Markdown, for the benchmarks page, with a line
+    /// under it naming the flags the rows ran with and the load, if any.
+    pub fn render_markdown(&self, plan: &Plan) -> String {
         let base = self.rows[0].0.label();
         let (rate_head, rate_rule) = match &self.unit {
             Some(unit) => (format!(" {unit}/s |"), "---|"),
@@ -579,6 +580,16 @@ impl Results {
                 seconds(s.cpu),
                 mebibytes(s.peak_rss),
                 ratio_words(s.ratio)
+            );
+        }
+        if !plan.flags.is_empty() && plan.load.is_empty() {
+            let _ = writeln!(out, "\nThe listings ran with `{}`.", plan.flags.join(" "));
+        }
+        if !plan.load.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nEach server was loaded with `{}`.",
+                plan.load.join(" ").replace("{addr}", "ADDRESS")
             );
         }
         out
@@ -796,8 +807,10 @@ pub fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
 }
 
-/// The Python to run them with: the project's venv when it exists
-/// (`scripts/python/setup.sh`), else `python3` from the PATH, else `None`.
+/// The Python to run them with: the project's venv, made on demand by
+/// `scripts/python/setup.sh` the first time (it installs the pinned
+/// aiohttp); `python3` from the PATH when the venv cannot be made; `None`
+/// without any python3.
 pub fn python_interpreter() -> Option<PathBuf> {
     let venv = python_dir().join(".venv/bin/python3");
     if venv.exists() {
@@ -809,7 +822,27 @@ pub fn python_interpreter() -> Option<PathBuf> {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    found.then(|| PathBuf::from("python3"))
+    if !found {
+        return None;
+    }
+    let setup = python_dir().join("setup.sh");
+    eprintln!(
+        "setting up the Python side once: {} (a venv with the pinned requirements)",
+        setup.display()
+    );
+    let made = Command::new("bash")
+        .arg(&setup)
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made && venv.exists() {
+        Some(venv)
+    } else {
+        eprintln!(
+            "note: the venv could not be made; using python3 from the PATH, so rows that need aiohttp may fail"
+        );
+        Some(PathBuf::from("python3"))
+    }
 }
 
 /// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`.

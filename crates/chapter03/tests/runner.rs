@@ -186,3 +186,26 @@ fn compare_points_servers_to_the_echo_set() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("compare echo"), "{}", run.stderr);
 }
+
+#[test]
+fn compare_echo_markdown_names_the_load_under_the_table() {
+    let marker = new_marker("compare-echo-md");
+    let run = compare_echo(
+        &["--markdown", "--", "--clients", "2", "--messages", "5"],
+        &marker,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("| round-trips/s | vs 3.7 |"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "Each server was loaded with `load --addr ADDRESS --size 1024 --clients 2 --messages 5`."
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(processes_with_marker(&marker), []);
+}

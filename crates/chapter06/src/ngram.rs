@@ -187,9 +187,16 @@ pub async fn on_rayon<T: Send + 'static>(
 
 /// The Ngram file of `lines` lines (generated on first use), read on a
 /// blocking thread so the runtime stays free, shared between map tasks.
-pub async fn read_shared(lines: u64) -> anyhow::Result<std::sync::Arc<str>> {
+///
+/// An `Arc<String>`, not an `Arc<str>`: turning the `String` into an
+/// `Arc<str>` would copy the whole file into a new allocation (doubling
+/// the peak memory and adding a second pass over hundreds of megabytes);
+/// `Arc::new` only moves the `String`'s pointer.
+pub async fn read_shared(lines: u64) -> anyhow::Result<std::sync::Arc<String>> {
     tokio::task::spawn_blocking(move || {
-        anyhow::Ok(std::fs::read_to_string(ensure_file(lines)?)?.into())
+        anyhow::Ok(std::sync::Arc::new(std::fs::read_to_string(ensure_file(
+            lines,
+        )?)?))
     })
     .await?
 }
