@@ -34,6 +34,19 @@ impl Encryptor {
         match on_path(program) {
             Some(path) => {
                 println!("encrypting with {}", path.display());
+                // Many gpg children starting at once on a machine where gpg
+                // never ran all try to create its home directory, and all but
+                // one fail ("can't create directory ... File exists").
+                // Creating it first, as gpg would (mode 0700), avoids that.
+                if let Some(home) =
+                    gpg_home(std::env::var_os("GNUPGHOME"), std::env::var_os("HOME"))
+                    && let Err(e) = create_private_dir(&home)
+                {
+                    eprintln!(
+                        "warning: could not create gpg's home {}: {e}",
+                        home.display()
+                    );
+                }
                 Encryptor::Gpg(path)
             }
             None => {
@@ -149,9 +162,57 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// gpg's home directory: `$GNUPGHOME`, else `$HOME/.gnupg`.
+fn gpg_home(
+    gnupghome: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    gnupghome
+        .filter(|g| !g.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            home.filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".gnupg"))
+        })
+}
+
+/// Creates `dir` (and its parents) readable by its owner only, as gpg does;
+/// fine if it exists.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gpg_home_follows_gnupghome_then_home() {
+        let some = |s: &str| Some(std::ffi::OsString::from(s));
+        assert_eq!(gpg_home(some("/g"), some("/h")), Some(PathBuf::from("/g")));
+        assert_eq!(gpg_home(None, some("/h")), Some(PathBuf::from("/h/.gnupg")));
+        assert_eq!(
+            gpg_home(some(""), some("/h")),
+            Some(PathBuf::from("/h/.gnupg"))
+        );
+        assert_eq!(gpg_home(None, None), None);
+    }
+
+    #[test]
+    fn a_private_dir_is_made_once_and_then_left_alone() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("ch13-gpg-home-{}", std::process::id()));
+        let home = dir.join("a/.gnupg");
+        create_private_dir(&home).unwrap();
+        create_private_dir(&home).unwrap();
+        let mode = std::fs::metadata(&home).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_missing_gpg_falls_back_to_the_worker() {

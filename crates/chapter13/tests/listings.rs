@@ -127,6 +127,33 @@ fn listing_13_7_starts_every_child_at_once() {
 }
 
 #[test]
+fn listing_13_7_makes_gpgs_home_before_starting_children() {
+    // Where gpg never ran there is no ~/.gnupg, and many gpg children
+    // starting at once race to create it: the losers fail with "can't
+    // create directory ... File exists". The listing creates it (mode 0700)
+    // before it starts any child; with no texts it starts none, so the
+    // directory below can only come from the listing.
+    if !std::path::Path::new("/usr/bin/gpg").exists() {
+        return; // the worker fallback is tested below
+    }
+    let home = std::env::temp_dir().join(format!("ch13-fresh-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let home_text = home.display().to_string();
+    let run = run_with(
+        &["13.7", "--requests", "0"],
+        "",
+        &[("HOME", home_text.as_str()), ("GNUPGHOME", "")],
+    );
+    let mode = std::fs::metadata(home.join(".gnupg")).map(|m| {
+        use std::os::unix::fs::PermissionsExt as _;
+        m.permissions().mode() & 0o777
+    });
+    let _ = std::fs::remove_dir_all(&home);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(mode.ok(), Some(0o700), "gpg's home was not created");
+}
+
+#[test]
 fn listing_13_7_falls_back_to_the_worker_when_gpg_is_missing() {
     // An empty PATH: gpg cannot be found; the worker is this binary itself.
     let run = run_with(
