@@ -723,6 +723,7 @@ pub fn main_with(
     options: &'static [Opt],
 ) -> ExitCode {
     restore_signals();
+    crate::compare::end_with_compare();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(WORKER_ARG) {
         return run_worker(chapter, &args[1..]);

@@ -43,6 +43,30 @@ pub fn report_work(count: u64, unit: &str, elapsed: Duration) {
     }
 }
 
+/// Set on every child `compare` starts, so a child of this binary knows
+/// to end with its parent (see [`end_with_compare`]).
+pub const CHILD_ENV: &str = "RCT_COMPARE_CHILD";
+
+/// Called by the runner first thing: in a child `compare` started, ask the
+/// kernel for SIGTERM when `compare` dies, so a killed `compare` (SIGKILL,
+/// a closed terminal) leaves no server or listing running behind it.
+/// Python rows do not do this; Ctrl-C reaches them through the terminal's
+/// process group.
+pub fn end_with_compare() {
+    if std::env::var_os(CHILD_ENV).is_none() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::signal::Signal;
+        let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGTERM);
+        // compare may have died before the line above ran.
+        if nix::unistd::getppid() == nix::unistd::Pid::from_raw(1) {
+            std::process::exit(1);
+        }
+    }
+}
+
 /// Called by the runner when a run ends: if [`STATS_ENV`] is set, write
 /// this process's CPU time and peak memory there.
 pub fn write_own_stats() {
@@ -215,6 +239,7 @@ fn run_once(
     }
     let output = command
         .env(STATS_ENV, &stats_file)
+        .env(CHILD_ENV, "1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -309,6 +334,7 @@ fn run_server_once(
     }
     let child = command
         .env("NO_COLOR", "1")
+        .env(CHILD_ENV, "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&server_log)?)
@@ -348,6 +374,7 @@ fn run_server_once(
                 .map(|a| a.replace("{addr}", &address.to_string())),
         )
         .env(WORK_ENV, &work_file)
+        .env(CHILD_ENV, "1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()

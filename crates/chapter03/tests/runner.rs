@@ -209,3 +209,40 @@ fn compare_echo_markdown_names_the_load_under_the_table() {
     );
     assert_eq!(processes_with_marker(&marker), []);
 }
+
+#[test]
+fn killing_compare_leaves_no_server_or_load_behind() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let marker = new_marker("compare-echo-killed");
+    let mut compare = Command::new(BIN)
+        .args(["compare", "echo", "--runs", "1", "--warmup", "0", "--"])
+        .args(["--clients", "2", "--messages", "100000000"])
+        .env(MARKER_VAR, &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first server and its load are both running.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while processes_with_marker(&marker).len() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the server and load never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SIGKILL: compare gets no chance to stop its children itself.
+    compare.kill().unwrap();
+    compare.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = processes_with_marker(&marker);
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still running: {left:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
