@@ -696,6 +696,26 @@ struct Cli {
     limit: Option<u64>,
 }
 
+/// A value the user gave that a listing cannot take, found by the listing
+/// itself (say `7.17 --only threads`): the runner prints it as a usage
+/// error and exits 2, as it does for a bad flag. Make one with [`usage`].
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// `return Err(usage("--only takes pool, sequential or threads"))` from a
+/// listing: exit code 2 and the message, not "listing failed".
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
 /// Why the runner stops with a non-zero exit code.
 #[derive(Debug)]
 enum Failure {
@@ -1439,7 +1459,10 @@ fn run_listing(
         }
     }
     let _ = chapter;
-    outcome.map_err(|e| Failure::Listing(e.context(format!("listing {} failed", listing.id))))
+    outcome.map_err(|e| match e.downcast::<UsageError>() {
+        Ok(UsageError(message)) => Failure::Usage(format!("listing {}: {message}", listing.id)),
+        Err(e) => Failure::Listing(e.context(format!("listing {} failed", listing.id))),
+    })
 }
 
 /// `slides.svg` + `2.9` → `slides-2.9.svg`.

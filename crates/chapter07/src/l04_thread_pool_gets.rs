@@ -32,7 +32,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     if let Some(way) = only
         && !["pool", "sequential", "threads"].contains(&way)
     {
-        anyhow::bail!("--only takes pool, sequential or threads, not '{way}'");
+        return Err(shared_util::cli::usage(format!(
+            "--only takes pool, sequential or threads, not '{way}'"
+        )));
     }
     let wanted = |way: &str| only.is_none_or(|only| only == way);
 

@@ -25,7 +25,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let pool_only = match ctx.text("only") {
         None => false,
         Some("pool") => true,
-        Some(other) => anyhow::bail!("--only takes pool for 7.17, not '{other}'"),
+        Some(other) => {
+            return Err(shared_util::cli::usage(format!(
+                "--only takes pool for 7.17, not '{other}'"
+            )));
+        }
     };
     let mut sequential = None;
     if !pool_only {

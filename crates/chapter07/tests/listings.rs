@@ -310,3 +310,20 @@ fn listing_7_17_only_pool_skips_the_one_thread_run() {
         run.stdout
     );
 }
+
+#[test]
+fn a_value_only_the_listing_can_check_is_a_usage_error() {
+    for args in [
+        &["7.4", "--only", "nope"][..],
+        &["7.17", "--only", "threads"],
+    ] {
+        let run = run_bin(env!("CARGO_BIN_EXE_chapter07"), args, "");
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .starts_with(&format!("error: listing {}: --only takes", args[0])),
+            "{}",
+            run.stderr
+        );
+    }
+}
