@@ -11,7 +11,11 @@ cd "$(dirname "$0")/.."
 
 runs=${RUNS:-3}
 warmup=${WARMUP:-1}
-page=docs/src/benchmarks.md
+final_page=docs/src/benchmarks.md
+# Written aside and moved into place at the end: a run that stops halfway
+# leaves the last complete page alone.
+page=$(mktemp)
+trap 'rm -f "$page"' EXIT
 charts=docs/src/bench
 mkdir -p "$charts"
 
@@ -91,4 +95,7 @@ done
 
 echo >>"$page"
 echo "What these numbers say, set by set: [Reading the benchmarks](benchmarks-notes.md)." >>"$page"
-echo "written: $page (now update docs/src/benchmarks-notes.md by hand)" >&2
+chmod 644 "$page"
+mv "$page" "$final_page"
+trap - EXIT
+echo "written: $final_page (now update docs/src/benchmarks-notes.md by hand)" >&2

@@ -24,3 +24,25 @@ def _write_stats() -> None:
 
 
 atexit.register(_write_stats)
+
+
+def _end_with_compare() -> None:
+    """Under `compare` (RCT_COMPARE_CHILD), ask Linux for SIGTERM when the
+    parent dies, as the Rust children do, so a killed `compare` leaves no
+    Python server running."""
+    if not os.environ.get("RCT_COMPARE_CHILD"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the call above
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass  # not Linux: nothing to ask for
+
+
+_end_with_compare()

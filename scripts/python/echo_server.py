@@ -7,6 +7,8 @@ cargo run --release -p chapter03 -- load --addr 127.0.0.1:8000 --clients 100 --m
 import argparse
 import asyncio
 
+import _stats  # noqa: F401  (under `compare`, ends when compare does)
+
 
 async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:

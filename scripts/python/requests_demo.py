@@ -23,9 +23,12 @@ async def fetch_status(session: aiohttp.ClientSession, url: str) -> int:
 
 async def run(url: str, requests: int, sequential: bool) -> None:
     start = time.perf_counter()
-    # aiohttp's default pool allows 100 connections at once; the Rust
-    # listing limits itself with a semaphore instead.
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    # aiohttp's default pool allows 100 connections at once; 1000, like the
+    # Rust listing's limit, lets all the requests be in flight together.
+    connector = aiohttp.TCPConnector(limit=1000)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30)
+    ) as session:
         if sequential:
             statuses = [await fetch_status(session, url) for _ in range(requests)]
         else:

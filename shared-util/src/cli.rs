@@ -984,40 +984,63 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             )
         }));
     }
-    // Kept alive while the Python rows run against it.
-    let mut demo_server = None;
     if cli.python && !cli.pass.is_empty() && !serving {
         return Err(Failure::Usage(
             "--python runs both sides with the set's own parameters; flags after `--` would change the Rust side only, so they cannot go with --python".into(),
         ));
     }
-    if cli.python {
-        match (set, compare::python_interpreter()) {
-            (None, _) => {
-                return Err(Failure::Usage(
-                    "--python goes with a named comparison (see `compare --list`)".into(),
-                ));
-            }
-            (Some(set), _) if set.python.is_empty() => {
-                eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
-            }
-            (Some(_), None) => {
-                eprintln!("note: python3 is not installed; comparing the Rust side only")
-            }
-            (Some(set), Some(python)) => {
-                let url = if set.python.iter().any(|p| p.contains("{demo}")) {
-                    let latency = latency_in(&flags);
-                    let server = DemoServer::start_with(DemoConfig { port: 0, latency })
-                        .map_err(Failure::Listing)?;
-                    let url = format!("{}/", server.url());
-                    demo_server = Some(server);
-                    Some(url)
-                } else {
-                    None
-                };
-                listings.extend(compare::python_rows(&python, set.python, url.as_deref()));
-            }
+    if cli.python && set.is_none() {
+        return Err(Failure::Usage(
+            "--python goes with a named comparison (see `compare --list`)".into(),
+        ));
+    }
+    // Fail on an unwritable chart path now, not after minutes of runs.
+    if let Some(path) = &cli.svg {
+        std::fs::write(path, "")
+            .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
+    }
+    let python = match set {
+        Some(set) if cli.python && set.python.is_empty() => {
+            eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
+            None
         }
+        Some(set) if cli.python => match compare::python_interpreter() {
+            Some(python) => Some((set, python)),
+            None => {
+                eprintln!("note: python3 is not installed; comparing the Rust side only");
+                None
+            }
+        },
+        _ => None,
+    };
+    // One demo server for every row that asks for `{demo}` (the set's
+    // flags, its Python rows), so all of them meet the same server and
+    // no row pays for a server of its own. Kept alive until the end.
+    let wants_demo = flags.iter().any(|f| f.contains("{demo}"))
+        || python
+            .as_ref()
+            .is_some_and(|(set, _)| set.python.iter().any(|p| p.contains("{demo}")));
+    let mut demo_server = None;
+    let mut flags = flags;
+    let demo_url = if wants_demo {
+        let latency = latency_in(&flags);
+        let server =
+            DemoServer::start_with(DemoConfig { port: 0, latency }).map_err(Failure::Listing)?;
+        let url = format!("{}/", server.url());
+        demo_server = Some(server);
+        for flag in &mut flags {
+            *flag = flag.replace("{demo}", &url);
+        }
+        Some(url)
+    } else {
+        None
+    };
+    if let Some((set, python)) = python {
+        listings.extend(compare::python_rows(
+            &python,
+            set.python,
+            demo_url.as_deref(),
+        ));
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -1046,12 +1069,16 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         if serving {
             eprintln!(
                 "each server is started, loaded with `{}` and stopped; its time is the load's own",
-                plan.load.join(" ")
+                plan.load.join(" ").replace("{addr}", "ADDRESS")
             );
         }
     }
-    let results =
-        compare::run(&exe, &plan).map_err(|e| Failure::Listing(e.context("compare stopped")))?;
+    let results = compare::run(&exe, &plan).map_err(|e| {
+        if let Some(path) = &cli.svg {
+            let _ = std::fs::remove_file(path); // the empty file written above
+        }
+        Failure::Listing(e.context("compare stopped"))
+    })?;
     if cli.json {
         println!("{}", results.render_json(&plan));
     } else if cli.markdown {

@@ -173,13 +173,28 @@ pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
     let stats_dir = std::env::temp_dir().join(format!("rct-compare-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)?;
     let result = run_in(exe, plan, &stats_dir);
+    if result.is_err() && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprint!("\r\x1b[2K"); // clear the progress line before the error
+    }
     let _ = std::fs::remove_dir_all(&stats_dir);
     result
 }
 
 fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> {
     let mut unit = None;
+    use std::io::IsTerminal as _;
+    let total = (plan.warmup + plan.runs) * plan.listings.len();
+    let mut done = 0;
+    let show = std::io::stderr().is_terminal();
     let mut measure = |exe: &Path, entry: &Entry, flags: &[String], dir: &Path| {
+        done += 1;
+        if show {
+            // One line per run on a terminal, overwritten by the next.
+            eprint!("\r\x1b[2Krun {done}/{total}: {}", entry.label());
+            if done == total {
+                eprint!("\r\x1b[2K");
+            }
+        }
         if plan.load.is_empty() {
             run_once(exe, entry, flags, dir)
         } else {
@@ -249,11 +264,7 @@ fn run_once(
     let wall = start.elapsed();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
+        let last = why_it_failed(&stderr);
         let hint = if stderr.contains("ModuleNotFoundError") {
             " (run scripts/python/setup.sh for the Python packages)"
         } else {
@@ -276,6 +287,17 @@ fn run_once(
         peak_rss,
         work: 0,
     })
+}
+
+/// The line of a failed child's stderr that says why: the first `error`
+/// line (clap and our runner start theirs so), else the last non-empty one
+/// (a Python traceback ends with the exception).
+fn why_it_failed(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
+        .unwrap_or("")
 }
 
 /// A server child that is stopped with SIGTERM (then SIGKILL after 5 s)
@@ -399,16 +421,11 @@ fn run_server_once(
             .map(str::trim)
             .collect();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
         anyhow::bail!(
             "the load against it exited with {}: {}",
             output.status,
             if errors.is_empty() {
-                last.to_owned()
+                why_it_failed(&stderr).to_owned()
             } else {
                 errors.join("; ")
             }
@@ -951,6 +968,21 @@ mod tests {
         assert_eq!(foreign("python x.py --url http://a:1"), None);
         let exe = Path::new("/t/release/chapter03");
         assert_eq!(sibling(exe, "chapter07"), Path::new("/t/release/chapter07"));
+    }
+
+    #[test]
+    fn a_failure_is_explained_by_its_error_line() {
+        let clap = "error: unexpected argument '--nonsense' found\n\nUsage: x\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            why_it_failed(clap),
+            "error: unexpected argument '--nonsense' found"
+        );
+        let python = "Traceback (most recent call last):\n  File x\nModuleNotFoundError: No module named 'aiohttp'\n";
+        assert_eq!(
+            why_it_failed(python),
+            "ModuleNotFoundError: No module named 'aiohttp'"
+        );
+        assert_eq!(why_it_failed(""), "");
     }
 
     #[test]

@@ -17,6 +17,24 @@ pub fn bind_loopback(port: u16) -> anyhow::Result<TcpListener> {
     TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| explain(port, e))
 }
 
+/// [`bind_loopback`] with room for `backlog` connections that are waiting
+/// to be accepted (std's `bind` allows 128). A server that a thousand
+/// clients connect to at once needs more: when the queue is full the
+/// kernel drops the SYN, and the client retries only after a second,
+/// which shows up as a one-second outlier in a timing.
+pub fn bind_loopback_backlog(port: u16, backlog: u16) -> anyhow::Result<TcpListener> {
+    use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+    let bind = || -> std::io::Result<TcpListener> {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+        // As std does: a restarted server may take a port in TIME_WAIT.
+        socket.set_reuse_address(true)?;
+        socket.bind(&SockAddr::from(loopback(port)))?;
+        socket.listen(i32::from(backlog))?;
+        Ok(socket.into())
+    };
+    bind().map_err(|e| explain(port, e))
+}
+
 /// Binds a Tokio `TcpListener` on `127.0.0.1:port` (must be called inside a
 /// runtime).
 pub async fn bind_loopback_async(port: u16) -> anyhow::Result<tokio::net::TcpListener> {
@@ -45,6 +63,28 @@ fn explain(port: u16, error: std::io::Error) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_backlog_queues_hundreds_of_connections_nobody_accepts() {
+        // std's listener queues 128; past that the kernel drops SYNs and
+        // connect waits for a retry. This one queues all 300 at once.
+        let listener = bind_loopback_backlog(0, 4096).unwrap();
+        let address = listener.local_addr().unwrap();
+        let held: Vec<std::net::TcpStream> = (0..300)
+            .map(|n| {
+                std::net::TcpStream::connect_timeout(
+                    &address,
+                    std::time::Duration::from_millis(500),
+                )
+                .unwrap_or_else(|e| panic!("connection {n} was not queued: {e}"))
+            })
+            .collect();
+        assert_eq!(held.len(), 300);
+        let message = bind_loopback_backlog(address.port(), 16)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("already in use"), "{message}");
+    }
 
     #[test]
     fn a_taken_port_names_the_port_and_the_fix() {

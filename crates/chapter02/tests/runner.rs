@@ -334,3 +334,52 @@ fn compare_python_refuses_flags_that_would_change_one_side_only() {
         run.stderr
     );
 }
+
+#[test]
+fn compare_refuses_an_unwritable_chart_before_running_anything() {
+    let run = run_bin(
+        BIN,
+        &[
+            "compare",
+            "2.1",
+            "2.4",
+            "--svg",
+            "/nonexistent-dir/chart.svg",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("could not write /nonexistent-dir/chart.svg"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("comparing"), "{}", run.stderr);
+}
+
+#[test]
+fn compare_explains_a_failed_child_by_its_error_line() {
+    let run = run_bin(
+        BIN,
+        &[
+            "compare",
+            "2.1",
+            "2.4",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--",
+            "--nonsense",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: unexpected argument '--nonsense'"),
+        "{}",
+        run.stderr
+    );
+}

@@ -32,10 +32,10 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8000")]
     addr: String,
     /// Clients that send messages, all at once.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     clients: u64,
     /// Messages each client sends (and waits to have echoed) one after another.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     messages: u64,
     /// Bytes per message (1 byte to 64 MiB).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=64 << 20))]

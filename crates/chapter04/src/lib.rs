@@ -64,7 +64,8 @@ pub static CHAPTER: Chapter = Chapter {
         name: "gather",
         about: "1000 requests one after the other vs all at once, 10 ms server latency",
         entries: &["4.6a", "4.6"],
-        flags: &["--latency-ms", "10"],
+        // Every row, Rust and Python, meets the one demo server compare starts.
+        flags: &["--latency-ms", "10", "--url", "{demo}"],
         python: &[
             "requests_demo.py --url {demo} --sequential",
             "requests_demo.py --url {demo}",

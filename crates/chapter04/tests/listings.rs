@@ -316,3 +316,39 @@ fn listing_4_16_cancels_api_b_and_not_api_a() {
     assert!(!run.stdout.contains("API B finished"));
     assert!(run.position("API B too slow") > run.position("API A finished"));
 }
+
+#[test]
+fn compare_gather_sends_every_row_to_one_demo_server() {
+    let run = run_ok(
+        BIN,
+        &[
+            "compare",
+            "gather",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            "--",
+            "--requests",
+            "5",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("--json is JSON");
+    let flags: Vec<&str> = json["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    // `{demo}` became compare's own server, so no row starts one of its own.
+    let at = flags
+        .iter()
+        .position(|f| *f == "--url")
+        .expect("a --url flag");
+    assert!(
+        flags[at + 1].starts_with("http://127.0.0.1:") && !flags[at + 1].contains("{demo}"),
+        "{flags:?}"
+    );
+    assert_eq!(json["listings"].as_array().unwrap().len(), 2);
+}
