@@ -622,13 +622,13 @@ struct Cli {
     #[arg(long)]
     json: bool,
     /// With `compare`: print the table as Markdown.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     markdown: bool,
     /// With `compare`: measured runs of each listing.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
     runs: u64,
     /// With `compare`: unmeasured warm-up runs of each listing first.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
     warmup: u64,
     /// With `compare NAME`: add the set's Python counterparts as rows.
     #[arg(long)]

@@ -383,3 +383,10 @@ fn compare_explains_a_failed_child_by_its_error_line() {
         run.stderr
     );
 }
+
+#[test]
+fn compare_refuses_two_output_formats_at_once() {
+    let run = run_bin(BIN, &["compare", "2.1", "2.4", "--json", "--markdown"], "");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
