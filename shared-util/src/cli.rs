@@ -984,10 +984,22 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             )
         }));
     }
-    if cli.python && !cli.pass.is_empty() && !serving {
-        return Err(Failure::Usage(
-            "--python runs both sides with the set's own parameters; flags after `--` would change the Rust side only, so they cannot go with --python".into(),
-        ));
+    if cli.python
+        && !serving
+        && let Some(set) = set
+        && let Some(flag) = cli
+            .pass
+            .iter()
+            .find(|f| f.starts_with("--") && !set.python_flags.contains(&f.as_str()))
+    {
+        return Err(Failure::Usage(format!(
+            "with --python, flags after `--` must mean the same on both sides; {flag} would change the Rust side only{}",
+            if set.python_flags.is_empty() {
+                " (this set's Python rows take none)".to_owned()
+            } else {
+                format!(" (both sides take: {})", set.python_flags.join(" "))
+            }
+        )));
     }
     if cli.python && set.is_none() {
         return Err(Failure::Usage(
@@ -1004,7 +1016,7 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
             None
         }
-        Some(set) if cli.python => match compare::python_interpreter() {
+        Some(set) if cli.python => match compare::python_interpreter(set.python) {
             Some(python) => Some((set, python)),
             None => {
                 eprintln!("note: python3 is not installed; comparing the Rust side only");
@@ -1036,11 +1048,16 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
         None
     };
     if let Some((set, python)) = python {
-        listings.extend(compare::python_rows(
-            &python,
-            set.python,
-            demo_url.as_deref(),
-        ));
+        let mut rows = compare::python_rows(&python, set.python, demo_url.as_deref());
+        if !serving {
+            // The flags after `--` both sides share (checked above).
+            for row in &mut rows {
+                let words = merge_flags(&row.args[1..], &cli.pass);
+                row.args.truncate(1);
+                row.args.extend(words);
+            }
+        }
+        listings.extend(rows);
     }
     if cfg!(debug_assertions) {
         eprintln!(

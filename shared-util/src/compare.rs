@@ -134,6 +134,10 @@ pub struct Set {
     /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
     /// demo server `compare` starts (with the set's `--latency-ms`).
     pub python: &'static [&'static str],
+    /// Flags after `--` that the Python rows take too, with the same
+    /// meaning (`--n` for fib): with `--python`, these go to both sides, and
+    /// any other flag after `--` is refused (it would change one side only).
+    pub python_flags: &'static [&'static str],
     /// For a set of servers: the command of this binary that loads each
     /// one, `{addr}` standing for the address the server prints (flags
     /// after `--` are added here). Empty for listings that end by
@@ -654,6 +658,7 @@ impl Results {
                     "max_s": s.max.as_secs_f64(),
                     "cpu_s": s.cpu.as_secs_f64(),
                     "peak_rss_bytes": s.peak_rss,
+                    "args": listing.args,
                     "ratio_to_first": s.ratio,
                     "rate_per_s": s.rate,
                     "runs": samples.iter().map(|x| serde_json::json!({
@@ -851,11 +856,14 @@ pub fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
 }
 
-/// The Python to run them with: the project's venv, made on demand by
-/// `scripts/python/setup.sh` the first time (it installs the pinned
-/// aiohttp); `python3` from the PATH when the venv cannot be made; `None`
-/// without any python3.
-pub fn python_interpreter() -> Option<PathBuf> {
+/// The scripts that need a package from `requirements.txt` (aiohttp).
+const NEEDS_PACKAGES: &[&str] = &["requests_demo.py"];
+
+/// The Python to run `specs` with: the project's venv when it exists;
+/// otherwise `python3` from the PATH, after making the venv with
+/// `scripts/python/setup.sh` first when a script needs a package (it
+/// installs the pinned aiohttp); `None` without any python3.
+pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     let venv = python_dir().join(".venv/bin/python3");
     if venv.exists() {
         return Some(venv);
@@ -868,6 +876,12 @@ pub fn python_interpreter() -> Option<PathBuf> {
         .is_ok_and(|s| s.success());
     if !found {
         return None;
+    }
+    let needs_packages = specs
+        .iter()
+        .any(|spec| NEEDS_PACKAGES.iter().any(|script| spec.starts_with(script)));
+    if !needs_packages {
+        return Some(PathBuf::from("python3"));
     }
     let setup = python_dir().join("setup.sh");
     eprintln!(

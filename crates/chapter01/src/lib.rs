@@ -51,6 +51,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &[],
         python: &["fib.py", "fib.py --threads"],
         load: &[],
+        python_flags: &["--n"],
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
 };

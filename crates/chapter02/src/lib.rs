@@ -81,6 +81,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &["--count", "3000000000"],
         python: &[],
         load: &[],
+        python_flags: &[],
     }, Set {
         name: "spawn",
         about: "a million tasks spawned and joined, on one thread vs on every core",
@@ -88,6 +89,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &[],
         python: &["spawn_tasks.py"],
         load: &[],
+        python_flags: &["--count"],
     }],
     workers: &[],
 };

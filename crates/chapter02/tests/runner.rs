@@ -324,7 +324,14 @@ fn compare_runs_a_named_set_with_its_own_flags() {
 fn compare_python_refuses_flags_that_would_change_one_side_only() {
     let run = run_bin(
         BIN,
-        &["compare", "spawn", "--python", "--", "--count", "5"],
+        &[
+            "compare",
+            "spawn",
+            "--python",
+            "--",
+            "--runtime",
+            "multi-thread",
+        ],
         "",
     );
     assert_eq!(run.code, Some(2));
@@ -389,4 +396,37 @@ fn compare_refuses_two_output_formats_at_once() {
     let run = run_bin(BIN, &["compare", "2.1", "2.4", "--json", "--markdown"], "");
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
+
+#[test]
+fn compare_python_passes_the_flags_both_sides_share() {
+    let python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !python {
+        return; // nothing to pass the flags to
+    }
+    let run = shared_util::testing::run_ok(
+        BIN,
+        &[
+            "compare", "spawn", "--python", "--runs", "1", "--warmup", "0", "--json", "--",
+            "--count", "50",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = json["listings"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{}", run.stdout);
+    for row in rows {
+        let args: Vec<&str> = row["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let rust = args.first() == Some(&"2.9a");
+        // Rust rows get the flags at run time; Python rows carry them.
+        assert!(rust || args.ends_with(&["--count", "50"]), "{args:?}");
+    }
+    assert_eq!(json["flags"], serde_json::json!(["--count", "50"]));
 }

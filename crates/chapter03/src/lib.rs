@@ -51,6 +51,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &["--port", "0"],
         python: &["echo_server.py --port 0"],
         load: &["load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
+        python_flags: &[],
     }],
     workers: &[],
 };

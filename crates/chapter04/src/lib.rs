@@ -71,6 +71,7 @@ pub static CHAPTER: Chapter = Chapter {
             "requests_demo.py --url {demo}",
         ],
         load: &[],
+        python_flags: &["--requests"],
     }],
     workers: &[],
 };

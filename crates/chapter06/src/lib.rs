@@ -66,6 +66,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &[],
         python: &["count.py", "count.py --processes"],
         load: &[],
+        python_flags: &["--count"],
     }, Set {
         name: "mapreduce",
         about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
@@ -73,6 +74,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &[],
         python: &["wordcount.py", "wordcount.py --processes 2"],
         load: &[],
+        python_flags: &["--lines"],
     }],
     workers: workers::WORKERS,
 };

@@ -67,6 +67,7 @@ pub static CHAPTER: Chapter = Chapter {
         flags: &[],
         python: &[],
         load: &[],
+        python_flags: &[],
     }, Set {
         name: "hashing",
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
@@ -77,6 +78,7 @@ pub static CHAPTER: Chapter = Chapter {
             "scrypt_hash.py --passwords 2000 --threads",
         ],
         load: &[],
+        python_flags: &["--passwords"],
     }],
     workers: &[],
 };
