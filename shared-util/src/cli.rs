@@ -896,6 +896,18 @@ fn compare_listings(chapter: &Chapter, cli: &Cli) -> Result<(), Failure> {
             if !set.load.is_empty() {
                 println!("{:<12} each under: {}", "", set.load.join(" "));
             }
+            if !set.python.is_empty() {
+                let shared = if set.python_flags.is_empty() {
+                    String::new()
+                } else {
+                    format!("; flags both sides take: {}", set.python_flags.join(" "))
+                };
+                println!(
+                    "{:<12} --python adds: {}{shared}",
+                    "",
+                    set.python.join(", ")
+                );
+            }
         }
         return Ok(());
     }
