@@ -328,7 +328,7 @@ impl Drop for ServerChild {
 }
 
 /// The address in a server's `listening on 127.0.0.1:PORT` line.
-fn listening_address(line: &str) -> Option<std::net::SocketAddr> {
+pub(crate) fn listening_address(line: &str) -> Option<std::net::SocketAddr> {
     let rest = &line[line.find("listening on ")? + "listening on ".len()..];
     let word = rest.split_whitespace().next()?;
     word.trim_end_matches([',', '.', ';']).parse().ok()

@@ -6,12 +6,12 @@ mod common;
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::time::Duration;
 
-use common::{BIN, Server, round_trip};
+use common::{BIN, round_trip};
 use shared_util::testing::run_bin;
 
 #[test]
 fn listing_3_1_reports_the_address_of_the_client_it_accepts() {
-    let mut server = Server::start(&["3.1"]);
+    let mut server = common::start(&["3.1"]);
     let client = server.connect();
     let local = client.local_addr().unwrap();
     server.wait_for(&format!("I got a connection from {local}!"));
@@ -20,7 +20,7 @@ fn listing_3_1_reports_the_address_of_the_client_it_accepts() {
 
 #[test]
 fn listing_3_2_reads_two_bytes_at_a_time_and_echoes_the_line() {
-    let mut server = Server::start(&["3.2"]);
+    let mut server = common::start(&["3.2"]);
     let mut client = server.connect();
     assert_eq!(round_trip(&mut client, b"hello\r\n"), b"hello\r\n");
     assert_eq!(server.wait_exit(common::WAIT), Some(0));
@@ -41,7 +41,7 @@ fn listing_3_2_reads_two_bytes_at_a_time_and_echoes_the_line() {
 
 #[test]
 fn listing_3_3_serves_the_second_client_only_after_the_first_finishes() {
-    let mut server = Server::start(&["3.3"]);
+    let mut server = common::start(&["3.3"]);
     let mut first = server.connect();
     assert_eq!(round_trip(&mut first, b"first\r\n"), b"first\r\n");
 
@@ -105,7 +105,7 @@ fn listing_3_5_crashes_on_would_block_and_reports_it() {
 
 /// 3.6 and 3.7 no longer let a silent client hold up the others.
 fn a_silent_client_does_not_block_another(id: &str) {
-    let mut server = Server::start(&[id]);
+    let mut server = common::start(&[id]);
     let silent = server.connect();
     server.wait_for(&format!(
         "I got a connection from {}!",
@@ -130,7 +130,7 @@ fn listing_3_7_serves_a_client_while_another_stays_silent() {
 
 #[test]
 fn listing_3_7_echoes_a_megabyte_exactly() {
-    let server = Server::start(&["3.7"]);
+    let server = common::start(&["3.7"]);
     let client = server.connect();
     let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i * 7 % 251) as u8).collect();
     common::round_trip_big(&client, &message);

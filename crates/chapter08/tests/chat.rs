@@ -5,15 +5,15 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{BIN, Client, Server};
+use common::{BIN, Client};
 use shared_util::testing::run_bin;
 
 #[test]
 fn the_stream_server_greets_echoes_and_announces() {
-    let server = Server::start(&["8.12"]);
-    let mut a = server.connect();
+    let server = common::start(&["8.12"]);
+    let mut a = Client::connect(server.port);
     a.expect("Welcome! 1 user(s) are online!");
-    let mut b = server.connect();
+    let mut b = Client::connect(server.port);
     b.expect("Welcome! 2 user(s) are online!");
     a.expect("New user connected!");
     b.send("echo me\n");
@@ -43,7 +43,7 @@ fn demos_run_a_scripted_session_and_stop() {
 
 #[test]
 fn the_chat_protocol_welcomes_broadcasts_and_says_goodbye() {
-    let server = Server::start(&["8.13"]);
+    let server = common::start(&["8.13"]);
     let (mut ann, welcome) = Client::join(server.port, "ann");
     assert_eq!(welcome, "Welcome! 1 user(s) are online!");
     let (mut bob, welcome) = Client::join(server.port, "bob");
@@ -60,7 +60,7 @@ fn the_chat_protocol_welcomes_broadcasts_and_says_goodbye() {
 fn fifty_clients_receive_every_message_in_order_per_sender() {
     const CLIENTS: usize = 50;
     const MESSAGES: usize = 20;
-    let server = Server::start(&["8.13"]);
+    let server = common::start(&["8.13"]);
     let mut clients = Vec::new();
     for i in 0..CLIENTS {
         let (client, welcome) = Client::join(server.port, &format!("c{i}"));
@@ -111,7 +111,7 @@ fn fifty_clients_receive_every_message_in_order_per_sender() {
 #[test]
 fn a_client_that_never_reads_is_dropped_and_the_others_get_everything() {
     const BIG: usize = 1000;
-    let server = Server::start(&["8.13"]);
+    let mut server = common::start(&["8.13"]);
     let (silent, _) = Client::join(server.port, "silent");
     let (mut talker, _) = Client::join(server.port, "talker");
     let (mut listener, _) = Client::join(server.port, "listener");
@@ -147,7 +147,7 @@ fn a_client_that_never_reads_is_dropped_and_the_others_get_everything() {
 
 #[test]
 fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
-    let server = Server::start(&["8.13"]);
+    let server = common::start(&["8.13"]);
     let (_ann, _) = Client::join(server.port, "ann");
     let cases: [(&[u8], &str); 4] = [
         (
@@ -162,7 +162,7 @@ fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
         ),
     ];
     for (input, answer) in cases {
-        let mut client = server.connect();
+        let mut client = Client::connect(server.port);
         client.send(input);
         client.expect(answer);
         assert_eq!(client.line(), None, "closed after {answer:?}");
@@ -183,7 +183,7 @@ fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
 
 #[test]
 fn an_idle_client_is_disconnected() {
-    let server = Server::start(&["8.13", "--idle-timeout", "1"]);
+    let server = common::start(&["8.13", "--idle-timeout", "1"]);
     let (mut sleepy, _) = Client::join(server.port, "sleepy");
     sleepy.expect("Disconnected: idle for 1 second(s)");
     assert_eq!(sleepy.line(), None);
@@ -191,7 +191,7 @@ fn an_idle_client_is_disconnected() {
 
 #[test]
 fn the_scripted_client_sends_lines_and_prints_what_arrives() {
-    let server = Server::start(&["8.13"]);
+    let server = common::start(&["8.13"]);
     let (mut watcher, _) = Client::join(server.port, "watcher");
     let port = server.port.to_string();
     let run = run_bin(

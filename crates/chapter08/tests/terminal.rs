@@ -10,7 +10,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, Server};
+use common::{BIN, Client};
 
 struct Tmux {
     socket: String,
@@ -195,7 +195,7 @@ fn the_query_console_shows_rows() {
 
 #[test]
 fn the_chat_client_asks_for_a_name_then_chats() {
-    let server = Server::start(&["8.13"]);
+    let server = common::start(&["8.13"]);
     let command = format!("{BIN} 8.14 --port {}", server.port);
     let Some(tmux) = Tmux::start("chat", &command) else {
         return;
@@ -206,7 +206,7 @@ fn the_chat_client_asks_for_a_name_then_chats() {
     tmux.keys(&["ann", "Enter"]);
     tmux.wait_for("Welcome! 1 user(s) are online!");
     tmux.wait_for("ann connected!");
-    let mut bob = server.connect();
+    let mut bob = Client::connect(server.port);
     bob.send("CONNECT bob\n");
     tmux.wait_for("bob connected!");
     tmux.keys(&["hello bob", "Enter"]);

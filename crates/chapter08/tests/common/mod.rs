@@ -1,71 +1,18 @@
-//! A chapter-8 server as a child process on a free port, and blocking
-//! line clients with bounded reads. `Drop` kills the server.
+//! A chapter-8 server as a child process on a free port (shared-util's
+//! [`ServerChild`]), and blocking line clients with bounded reads.
 
 #![allow(dead_code)]
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+
+pub use shared_util::testing::{SERVER_WAIT as WAIT, ServerChild as Server};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter08");
-pub const WAIT: Duration = Duration::from_secs(30);
 
-pub struct Server {
-    child: Child,
-    pub lines: Receiver<String>,
-    pub port: u16,
-}
-
-impl Server {
-    pub fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .args(["--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the chapter08 binary starts");
-        let (sender, lines) = channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = sender.send(line);
-            }
-        });
-        let first = lines.recv_timeout(WAIT).expect("the server starts");
-        let port = first
-            .strip_prefix("listening on 127.0.0.1:")
-            .and_then(|rest| rest.split(' ').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {first:?}"));
-        Server { child, lines, port }
-    }
-
-    pub fn connect(&self) -> Client {
-        Client::connect(self.port)
-    }
-
-    /// Waits (bounded) for a server log line containing `needle`.
-    pub fn wait_for(&self, needle: &str) -> String {
-        loop {
-            let line = self
-                .lines
-                .recv_timeout(WAIT)
-                .unwrap_or_else(|_| panic!("the server never printed {needle:?}"));
-            if line.contains(needle) {
-                return line;
-            }
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts listing `args[0]` (plus the rest) on a free port.
+pub fn start(args: &[&str]) -> Server {
+    Server::start(BIN, args)
 }
 
 pub struct Client {
