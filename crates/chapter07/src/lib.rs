@@ -64,7 +64,8 @@ pub static CHAPTER: Chapter = Chapter {
         name: "threadpool",
         about: "1000 blocking GETs (20 ms each): one after the other vs a pool of min(32, cores + 4) vs 1000 threads",
         entries: &["7.4 --only sequential", "7.4 --only pool", "7.4 --only threads"],
-        flags: &[],
+        // All rows meet the one demo server compare starts (20 ms a request).
+        flags: &["--url", "{demo}delay/20"],
         python: &[],
         load: &[],
         python_flags: &[],
