@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use shared_util::Ctx;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, oneshot};
 
 use crate::mock_socket::{MockSocket, USERS};
 
@@ -28,10 +28,13 @@ async fn user_disconnect(username: &str) {
 }
 
 /// Sends a greeting to every user, holding the lock throughout; returns how
-/// many sends failed.
-async fn message_all_users() -> anyhow::Result<usize> {
+/// many sends failed. `locked` is told once the lock is held.
+async fn message_all_users(locked: oneshot::Sender<()>) -> anyhow::Result<usize> {
     println!("Creating message tasks");
     let users = USER_SOCKETS.lock().await;
+    let _ = locked.send(());
+    // Let the disconnect run up to the lock first, as it does in the book.
+    tokio::task::yield_now().await;
     let sends: Vec<_> = users
         .iter()
         .map(|(user, socket)| {
@@ -58,7 +61,13 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
         .iter()
         .map(|name| (name.to_string(), Arc::new(MockSocket::default())))
         .collect();
-    let broadcast = tokio::spawn(message_all_users());
+    // As in the book, the disconnect arrives while the broadcast is under
+    // way. asyncio runs the two in the order they were created; on Tokio's
+    // multi-thread runtime either could take the lock first, so the
+    // disconnect starts once the broadcast holds it.
+    let (locked, holding) = oneshot::channel();
+    let broadcast = tokio::spawn(message_all_users(locked));
+    holding.await?;
     let disconnect = tokio::spawn(user_disconnect("Eric"));
     disconnect.await?;
     let failed = broadcast.await??;
