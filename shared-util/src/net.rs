@@ -43,6 +43,16 @@ pub async fn bind_loopback_async(port: u16) -> anyhow::Result<tokio::net::TcpLis
         .map_err(|e| explain(port, e))
 }
 
+/// Prints `listening on ADDRESS`, the line `compare` and the tests read a
+/// server's port from, and, when a person rather than a demo client is
+/// driving, how to talk to it with `nc`; `what` says what they will see.
+pub fn announce(address: SocketAddr, demo: bool, what: &str) {
+    println!("listening on {address}");
+    if !demo {
+        println!("try it: nc {} {} ({what})", address.ip(), address.port());
+    }
+}
+
 /// The address a listing prints: `127.0.0.1:8000`.
 pub fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, port))

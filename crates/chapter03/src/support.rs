@@ -35,10 +35,7 @@ pub fn announce(address: SocketAddr, ctx: &Ctx) {
 /// `announce` for the servers that serve one client and exit (3.1, 3.2):
 /// `what` says what that client will see.
 pub fn announce_with(address: SocketAddr, ctx: &Ctx, what: &str) {
-    println!("listening on {address}");
-    if !ctx.demo {
-        println!("try it: nc {} {} ({what})", address.ip(), address.port());
-    }
+    shared_util::net::announce(address, ctx.demo, what);
 }
 
 /// Bytes the way Python prints them: `b"hi\r\n"`.

@@ -40,14 +40,7 @@ fn demo_client(address: std::net::SocketAddr) -> anyhow::Result<()> {
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server = bind_loopback(server_port(ctx))?;
     let address = server.local_addr()?;
-    println!("listening on {address}");
-    if !ctx.demo {
-        println!(
-            "try it: nc {} {}; Ctrl-C stops the server",
-            address.ip(),
-            address.port()
-        );
-    }
+    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
     let client = ctx
         .demo
         .then(|| std::thread::spawn(move || demo_client(address)));

@@ -115,14 +115,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server.local_addr()?;
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(address, Arc::clone(&stop))?;
-    println!("listening on {address}");
-    if !ctx.demo {
-        println!(
-            "try it: nc {} {}; Ctrl-C stops the server",
-            address.ip(),
-            address.port()
-        );
-    }
+    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
     let demo = ctx
         .demo
         .then(|| std::thread::spawn(move || demo_clients(address)));

@@ -107,14 +107,9 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let port = ctx.port.unwrap_or(if ctx.demo { 0 } else { 8000 });
     let listener = bind_loopback_async(port).await?;
     let address = listener.local_addr()?;
-    println!("listening on {address}");
+    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
     let state = Arc::new(ServerState::default());
     if !ctx.demo {
-        println!(
-            "try it: nc {} {}; Ctrl-C stops the server",
-            address.ip(),
-            address.port()
-        );
         return listen(listener, state).await;
     }
     tokio::select! {
