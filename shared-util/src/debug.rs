@@ -73,7 +73,7 @@ pub fn check_poll(task: &str, held: Duration) -> bool {
     }
     report::warn(format!(
         "[debug] slow poll: task '{task}' held the thread for {} s in one poll (threshold {} ms); nothing else on this thread ran meanwhile",
-        crate::timing::secs(held),
+        crate::report::secs(held),
         threshold.as_millis()
     ));
     true

@@ -16,10 +16,14 @@
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`demo_server`] — the offline stand-in for example.com.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.
-//! - [`testing`] — running a chapter binary from a test, with a time bound.
-//! - [`compare`] — listings side by side, timed in child processes.
-//! - [`cli`] — the chapter runner every `chapterNN` binary is made of, and
-//!   the [`listing!`] macro that registers a listing.
+//! - [`ctx`] — [`Ctx`], what a listing reads about its run (flags, the
+//!   chapter's typed options, the demo server), and [`usage`] for a value
+//!   the listing cannot take.
+//! - [`report`] — where the lines printed on a listing's behalf go.
+//!
+//! The command line every chapter binary shares lives in the `runner`
+//! crate, which depends on this one and never the other way round: nothing
+//! here parses arguments.
 //!
 //! ```
 //! use shared_util::{async_timed, delay};
@@ -35,27 +39,26 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 // Lets `#[async_timed]`, which names `::shared_util`, work inside this crate too.
 #[allow(unused_extern_crates)]
 extern crate self as shared_util;
 
-pub mod cli;
-pub mod compare;
 pub mod cpu;
+pub mod ctx;
 pub mod debug;
 pub mod delay;
 pub mod demo_server;
 pub mod net;
 pub mod progress;
 pub mod report;
-pub mod source;
 pub mod sys;
-pub mod testing;
 pub mod timeline;
 pub mod timing;
 
 pub use anyhow;
-pub use cli::Ctx;
+pub use ctx::{Ctx, usage};
 pub use delay::delay;
 pub use shared_util_macros::async_timed;
 pub use timing::{secs, span, timed};

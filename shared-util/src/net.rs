@@ -43,6 +43,20 @@ pub async fn bind_loopback_async(port: u16) -> anyhow::Result<tokio::net::TcpLis
         .map_err(|e| explain(port, e))
 }
 
+/// The address in a server's `listening on 127.0.0.1:PORT` line (the line
+/// [`announce`] prints), for tools and tests that start a server on port 0.
+///
+/// ```
+/// let line = "echo server listening on 127.0.0.1:41234, non-blocking";
+/// let address = shared_util::net::listening_address(line).unwrap();
+/// assert_eq!(address.port(), 41234);
+/// ```
+pub fn listening_address(line: &str) -> Option<SocketAddr> {
+    let rest = &line[line.find("listening on ")? + "listening on ".len()..];
+    let word = rest.split_whitespace().next()?;
+    word.trim_end_matches([',', '.', ';']).parse().ok()
+}
+
 /// Prints `listening on ADDRESS`, the line `compare` and the tests read a
 /// server's port from, and, when a person rather than a demo client is
 /// driving, how to talk to it with `nc`; `what` says what they will see.

@@ -4,9 +4,12 @@
 //! Listings print with `println!` themselves; only the lines shared-util
 //! prints on their behalf (`starting ...`, `finished ...`, slow-poll warnings)
 //! pass through here, so that unit tests can capture them with [`capture`]
-//! without spawning a process.
+//! without spawning a process. [`secs`], the one number format they
+//! share, lives here too, so the modules that print do not import each
+//! other.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 thread_local! {
     /// Lines captured on this thread while a [`capture`] call is active.
@@ -51,4 +54,14 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
     let result = f();
     let lines = CAPTURED.with(|cell| std::mem::replace(&mut *cell.borrow_mut(), previous));
     (result, lines.unwrap_or_default())
+}
+
+/// Formats a duration as the book does: seconds with four decimals.
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(shared_util::secs(Duration::from_millis(3000)), "3.0000");
+/// ```
+pub fn secs(duration: Duration) -> String {
+    format!("{:.4}", duration.as_secs_f64())
 }

@@ -183,7 +183,7 @@ pub fn render_text(origin: Instant, spans: &[Span]) -> String {
             bar.push(if busy_enough { BUSY } else { WAITING });
         }
         let label = cut(&span.label, MAX_LABEL);
-        let mut note = format!("{} s", crate::timing::secs(span.end - span.start));
+        let mut note = format!("{} s", crate::report::secs(span.end - span.start));
         if span.outcome == Outcome::Cancelled {
             note.push_str(" (cancelled)");
         }
@@ -259,7 +259,7 @@ pub fn render_svg(origin: Instant, spans: &[Span]) -> String {
                 );
             }
         }
-        let mut note = format!("{} s", crate::timing::secs(span.end - span.start));
+        let mut note = format!("{} s", crate::report::secs(span.end - span.start));
         if span.outcome == Outcome::Cancelled {
             note.push_str(" (cancelled)");
         }

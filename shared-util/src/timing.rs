@@ -22,15 +22,7 @@ use tokio::time::Instant;
 
 use crate::{debug, report, timeline};
 
-/// Formats a duration as the book does: seconds with four decimals.
-///
-/// ```
-/// use std::time::Duration;
-/// assert_eq!(shared_util::timing::secs(Duration::from_millis(3000)), "3.0000");
-/// ```
-pub fn secs(duration: Duration) -> String {
-    format!("{:.4}", duration.as_secs_f64())
-}
+pub use crate::report::secs;
 
 /// A stopwatch on Tokio's clock (virtual-time aware).
 #[derive(Debug, Clone, Copy)]

@@ -55,7 +55,7 @@ fn serves_requests_and_stops_on_ctrl_c() {
         .unwrap();
     assert!(interrupted.success());
     // Bounded: `finish` kills the server and fails if it does not stop.
-    let run = shared_util::testing::finish(child, "");
+    let run = test_harness::finish(child, "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let rest = reader.join().unwrap();
     assert!(

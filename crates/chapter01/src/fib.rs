@@ -23,7 +23,7 @@ pub const BOOK_N: u64 = 40;
 
 /// `--n`, checked: fib(61) and up would run for hours.
 pub fn n_from(ctx: &shared_util::Ctx) -> anyhow::Result<u64> {
-    let n = ctx.number("n", BOOK_N);
+    let n = ctx.options::<crate::Options>().n;
     anyhow::ensure!(
         (1..=60).contains(&n),
         "--n must be 1..=60 for fib (got {n})"

@@ -22,8 +22,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let text = headers.join("\n");
 
     // I/O-bound again: write the lines to a file.
-    let file = match ctx.text("out") {
-        Some(out) => std::path::PathBuf::from(out),
+    let file = match &ctx.options::<crate::Options>().out {
+        Some(out) => out.clone(),
         None => fresh_temp_dir()?.join("headers.txt"),
     };
     std::fs::write(&file, text + "\n")

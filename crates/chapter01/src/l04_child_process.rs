@@ -6,7 +6,7 @@
 //! its own pid and memory, needing nothing installed. `wait` is `join`.
 
 use shared_util::Ctx;
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 
 /// The child's whole program.
 pub fn hello_from_process(_args: &[String]) -> anyhow::Result<()> {

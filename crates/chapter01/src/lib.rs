@@ -23,9 +23,9 @@ mod l08_thread_requests;
 mod l08a_message_loop;
 mod l08b_event_loop_tasks;
 
-use shared_util::cli::{Chapter, Opt, Worker};
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions, Worker};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -54,16 +54,19 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--n"],
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
+    tools: &[],
+    options: ChapterOptions::of::<Options>(),
 };
 
-/// Options of this chapter's listings.
-pub static OPTIONS: &[Opt] = &[
-    Opt::text(
-        "out",
-        "1.1: the file to write the headers to [default: a fresh temp dir]",
-    ),
-    Opt::number(
-        "n",
-        "1.5/1.6: compute fib(N) and fib(N+1), N in 1..=60 [default: 40]",
-    ),
-];
+/// Options of this chapter's listings, read with `ctx.options::<Options>()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// 1.1: the file to write the headers to [default: a fresh temp dir].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// 1.5/1.6: compute fib(N) and fib(N+1), N in 1..=60.
+    #[arg(long, value_name = "N", default_value_t = fib::BOOK_N, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub n: u64,
+}
+

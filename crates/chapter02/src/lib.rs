@@ -35,9 +35,9 @@ mod l22_runtime_handle;
 mod l23_debug_mode;
 mod l24_slow_poll_threshold;
 
-use shared_util::cli::Chapter;
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -92,4 +92,6 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--count"],
     }],
     workers: &[],
+    tools: &[],
+    options: ChapterOptions::NONE,
 };

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main(&chapter02::CHAPTER)
+    runner::main(&chapter02::CHAPTER)
 }

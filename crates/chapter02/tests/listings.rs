@@ -3,7 +3,7 @@
 //! timings included, is compared with a snapshot; the others are checked by
 //! the order of what they print and by counts, never by wall time.
 
-use shared_util::testing::{Run, run_ok};
+use test_harness::{Run, run_ok};
 
 fn run(args: &[&str]) -> Run {
     run_ok(env!("CARGO_BIN_EXE_chapter02"), args)

@@ -1,7 +1,7 @@
 //! The runner as a user meets it: list, unknown ids, refused flags, walk,
 //! all.
 
-use shared_util::testing::{assert_lists_every_listing, run_bin};
+use test_harness::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter02");
 
@@ -407,7 +407,7 @@ fn compare_python_passes_the_flags_both_sides_share() {
     if !python {
         return; // nothing to pass the flags to
     }
-    let run = shared_util::testing::run_ok(
+    let run = test_harness::run_ok(
         BIN,
         &[
             "compare", "spawn", "--python", "--runs", "1", "--warmup", "0", "--json", "--",

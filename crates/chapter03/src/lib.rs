@@ -23,9 +23,9 @@ mod l08_echo_server;
 mod l09_signal_handler;
 mod l10_graceful_echo_server;
 
-use shared_util::cli::{Chapter, Tool};
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions, Tool};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -54,11 +54,12 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &[],
     }],
     workers: &[],
+    tools: TOOLS,
+    options: ChapterOptions::NONE,
 };
 
 /// Tools that come with the chapter: `cargo run -p chapter03 -- load --help`.
-pub static TOOLS: &[Tool] = &[Tool {
-    name: "load",
-    about: "many clients against any echo server, every echoed byte verified",
-    run: load::main,
-}];
+pub static TOOLS: &[Tool] = &[Tool::new::<load::Args>(
+    "load",
+    "many clients against any echo server, every echoed byte verified",
+)];

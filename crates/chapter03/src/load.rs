@@ -19,15 +19,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use futures::StreamExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-/// Load an echo server with many clients and verify every echoed byte.
-#[derive(Debug, Parser)]
-#[command(name = "load", bin_name = "cargo run -p chapter03 -- load")]
-struct Args {
+/// The load tool's flags: `cargo run -p chapter03 -- load --help`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// The echo server's address.
     #[arg(long, default_value = "127.0.0.1:8000")]
     addr: String,
@@ -79,17 +77,14 @@ impl Tally {
     }
 }
 
-pub fn main(args: &[String]) -> ExitCode {
-    let args = match Args::try_parse_from(
-        std::iter::once("load".to_owned()).chain(args.iter().cloned()),
-    ) {
-        Ok(args) => args,
-        Err(e) => {
-            let usage = e.use_stderr();
-            let _ = e.print();
-            return ExitCode::from(if usage { 2 } else { 0 });
-        }
-    };
+impl runner::ToolMain for Args {
+    fn main(self) -> ExitCode {
+        main(&self)
+    }
+}
+
+/// Runs the load described by `args`; exit code 1 if anything failed.
+fn main(args: &Args) -> ExitCode {
     let address: SocketAddr = match args.addr.parse() {
         Ok(address) => address,
         Err(_) => {
@@ -111,7 +106,7 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if runtime.block_on(load(address, &args)) {
+    if runtime.block_on(load(address, args)) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -203,7 +198,7 @@ async fn load(address: SocketAddr, args: &Args) -> bool {
     }
     let elapsed = started.elapsed();
     // For `compare echo`: the verified round trips and the time they took.
-    shared_util::compare::report_work(
+    runner::compare::report_work(
         tally.messages.load(Ordering::Relaxed),
         "round-trips",
         elapsed,

@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Read as _, Write as _};
 use std::time::Duration;
 
 use common::{BIN, round_trip};
-use shared_util::testing::run_bin;
+use test_harness::run_bin;
 
 #[test]
 fn listing_3_1_reports_the_address_of_the_client_it_accepts() {

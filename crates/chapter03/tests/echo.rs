@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::{BIN, round_trip, round_trip_big};
 use nix::sys::signal::Signal;
 use rand::{Rng as _, RngCore as _};
-use shared_util::testing::run_bin;
+use test_harness::run_bin;
 
 const ECHO_SERVERS: [&str; 2] = ["3.8", "3.10"];
 

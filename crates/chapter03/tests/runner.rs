@@ -1,7 +1,7 @@
 //! The runner as a user meets it: `list --json`, `all`, and each listing's
 //! `--demo` run telling its story in order.
 
-use shared_util::testing::{
+use test_harness::{
     MARKER_VAR, Run, assert_lists_every_listing, new_marker, processes_with_marker, run_bin,
     run_bin_with,
 };

@@ -30,9 +30,9 @@ mod l14_first_completed_loop;
 mod l15_wait_timeout;
 mod l16_which_task;
 
-use shared_util::cli::Chapter;
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -74,4 +74,6 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--requests"],
     }],
     workers: &[],
+    tools: &[],
+    options: ChapterOptions::NONE,
 };

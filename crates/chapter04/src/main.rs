@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main(&chapter04::CHAPTER)
+    runner::main(&chapter04::CHAPTER)
 }

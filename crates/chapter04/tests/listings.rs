@@ -5,7 +5,7 @@
 //! counts (the server's peak in-flight count, done/pending counts), never by
 //! elapsed time.
 
-use shared_util::testing::{Run, run_bin, run_ok};
+use test_harness::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter04");
 

@@ -1,7 +1,7 @@
 //! The runner as a user meets it in chapter 4: the listing table, and the
 //! whole chapter in one `all` run.
 
-use shared_util::testing::{assert_lists_every_listing, run_bin};
+use test_harness::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter04");
 

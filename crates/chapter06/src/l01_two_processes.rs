@@ -7,7 +7,7 @@
 //! `--count N` sets the smaller count (the other is twice as far);
 //! `--sequential` runs the two children one after the other instead.
 
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 use shared_util::cpu::BOOK_COUNT;
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let count = ctx.count_or(BOOK_COUNT);
     let start = Stopwatch::start();
 
-    if ctx.flag("sequential") {
+    if ctx.options::<crate::Options>().sequential {
         // One after the other, for `compare processes`: the sum of both.
         ChildProcess::spawn(worker_command("count").arg(count.to_string()))?.join()?;
         ChildProcess::spawn(worker_command("count").arg((2 * count).to_string()))?.join()?;

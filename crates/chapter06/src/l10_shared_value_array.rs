@@ -8,7 +8,7 @@
 use std::sync::atomic::Ordering::SeqCst;
 
 use shared_util::Ctx;
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 
 use crate::process::ChildProcess;
 use crate::shared::SharedMemory;

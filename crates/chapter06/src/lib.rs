@@ -34,9 +34,9 @@ mod l14_progress;
 
 pub use l11_race::misses;
 
-use shared_util::cli::{Chapter, Opt};
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -77,16 +77,19 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--lines"],
     }],
     workers: workers::WORKERS,
+    tools: &[],
+    options: ChapterOptions::of::<Options>(),
 };
 
-/// Options of this chapter's listings.
-pub static OPTIONS: &[Opt] = &[
-    Opt::number(
-        "lines",
-        "6.7-6.9: lines of the generated Ngram file, at most 100000000 [default: 40000000, ~780 MB]",
-    ),
-    Opt::flag(
-        "sequential",
-        "6.1: run the two counting processes one after the other (for `compare processes`)",
-    ),
-];
+/// Options of this chapter's listings, read with `ctx.options::<Options>()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// 6.7-6.9: lines of the generated Ngram file, at most 100000000 (~780 MB at the default).
+    #[arg(long, value_name = "N", default_value_t = ngram::DEFAULT_LINES, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub lines: u64,
+    /// 6.1: run the two counting processes one after the other (for `compare processes`).
+    #[arg(long)]
+    pub sequential: bool,
+}
+

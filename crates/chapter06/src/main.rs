@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main_with(&chapter06::CHAPTER, &[], chapter06::OPTIONS)
+    runner::main(&chapter06::CHAPTER)
 }

@@ -28,7 +28,7 @@ pub const MAX_LINES: u64 = 100_000_000;
 
 /// `--lines`, or the default.
 pub fn lines_from(ctx: &shared_util::Ctx) -> u64 {
-    ctx.number("lines", DEFAULT_LINES)
+    ctx.options::<crate::Options>().lines
 }
 
 /// The size of one map operation's partition: 1 MiB, about 54,000 lines,

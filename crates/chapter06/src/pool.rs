@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 use tokio::sync::oneshot;
 
 /// One job on its way to a worker, with where to send the answer.

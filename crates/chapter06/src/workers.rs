@@ -1,6 +1,6 @@
 //! The programs this binary runs as a child process (`__worker NAME`).
 //!
-//! Listings start them with `shared_util::cli::worker_command(NAME)`; each
+//! Listings start them with `shared_util::ctx::worker_command(NAME)`; each
 //! function below is one child's `main`. Every worker first arranges to die
 //! with its parent, so none outlives the listing.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::time::{Duration, Instant};
 
-use shared_util::cli::Worker;
+use runner::Worker;
 use shared_util::cpu::count_to;
 use shared_util::secs;
 use shared_util::timing::Stopwatch;

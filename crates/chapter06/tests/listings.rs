@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use shared_util::testing::{
+use test_harness::{
     MARKER_VAR, Run, assert_lists_every_listing, processes_with_marker, run_bin, run_ok,
 };
 

@@ -28,11 +28,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let urls = vec![url; ctx.requests_or(1000)];
     let size = python_pool_size();
     // `--only pool|sequential|threads` runs one way, for `compare threadpool`.
-    let only = ctx.text("only");
+    let only = ctx.options::<crate::Options>().only.as_deref();
     if let Some(way) = only
         && !["pool", "sequential", "threads"].contains(&way)
     {
-        return Err(shared_util::cli::usage(format!(
+        return Err(shared_util::usage(format!(
             "--only takes pool, sequential or threads, not '{way}'"
         )));
     }

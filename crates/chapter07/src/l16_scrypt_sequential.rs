@@ -10,7 +10,7 @@ use shared_util::Ctx;
 use crate::hashing::{hash, per_hash_ms, random_passwords, show_and_verify};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let passwords = random_passwords(ctx.number("passwords", 10_000) as usize);
+    let passwords = random_passwords(ctx.options::<crate::Options>().passwords as usize);
     let bar = shared_util::progress::bar(passwords.len() as u64, "hashes");
     let start = std::time::Instant::now();
     let mut hashes = Vec::with_capacity(passwords.len());

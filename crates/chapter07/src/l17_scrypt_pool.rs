@@ -17,16 +17,16 @@ use crate::hashing::{hash, per_hash_ms, random_passwords, show_and_verify};
 use crate::support::thread_pool;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let passwords = random_passwords(ctx.number("passwords", 10_000) as usize);
+    let passwords = random_passwords(ctx.options::<crate::Options>().passwords as usize);
     let count = passwords.len();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
 
     // `--only pool` skips the one-thread run, for `compare hashing`.
-    let pool_only = match ctx.text("only") {
+    let pool_only = match ctx.options::<crate::Options>().only.as_deref() {
         None => false,
         Some("pool") => true,
         Some(other) => {
-            return Err(shared_util::cli::usage(format!(
+            return Err(shared_util::usage(format!(
                 "--only takes pool for 7.17, not '{other}'"
             )));
         }

@@ -37,8 +37,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     );
     println!("SHA-256(\"abc\") = {ABC}, as the standard says");
 
-    let count = ctx.number("buffers", 64) as usize;
-    let mib = ctx.number("buffer-mib", 16) as usize;
+    let options = ctx.options::<crate::Options>();
+    let count = options.buffers as usize;
+    let mib = options.buffer_mib as usize;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = thread_pool(cores)?;
     let buffers: Vec<Vec<u8>> = pool.install(|| {

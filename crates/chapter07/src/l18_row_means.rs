@@ -13,8 +13,8 @@ use shared_util::Ctx;
 /// Refuses, with an error rather than an abort, a size that overflows or
 /// does not fit in the memory the system has available.
 pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
-    let rows = ctx.number("rows", 50);
-    let cols = ctx.number("cols", 20_000_000);
+    let options = ctx.options::<crate::Options>();
+    let (rows, cols) = (options.rows, options.cols);
     anyhow::ensure!(rows > 0 && cols > 0, "--rows and --cols must be at least 1");
     let bytes = rows
         .checked_mul(cols)

@@ -31,9 +31,9 @@ pub mod l17a_sha256;
 mod l18_row_means;
 mod l19_row_means_pool;
 
-use shared_util::cli::{Chapter, Opt, Tool};
-use shared_util::compare::Set;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::Set;
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -82,32 +82,35 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--passwords"],
     }],
     workers: &[],
+    tools: &[],
+    options: ChapterOptions::of::<Options>(),
 };
 
-/// The chapter has no tools of its own.
-pub static TOOLS: &[Tool] = &[];
+/// Options of this chapter's listings, read with `ctx.options::<Options>()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// 7.4: run one way only: pool, sequential or threads; 7.17: pool (for `compare`).
+    #[arg(long, value_name = "WAY")]
+    pub only: Option<String>,
+    /// 7.16/7.17: how many passwords to hash.
+    #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub passwords: u64,
+    /// 7.17a: how many buffers to hash.
+    #[arg(long, value_name = "N", default_value_t = 64, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub buffers: u64,
+    /// 7.17a: the size of each buffer in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 16, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub buffer_mib: u64,
+    /// 7.18/7.19: matrix rows (the default matrix is 8 GB).
+    #[arg(long, value_name = "N", default_value_t = 50, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub rows: u64,
+    /// 7.18/7.19: matrix columns, 8 bytes each.
+    #[arg(long, value_name = "N", default_value_t = 20_000_000, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(0, None))]
+    pub cols: u64,
+}
 
-/// Options of this chapter's listings.
-pub static OPTIONS: &[Opt] = &[
-    Opt::text(
-        "only",
-        "7.4: run one way only: pool, sequential or threads; 7.17: pool (for `compare`)",
-    ),
-    Opt::number(
-        "passwords",
-        "7.16/7.17: how many passwords to hash [default: 10000]",
-    ),
-    Opt::number("buffers", "7.17a: how many buffers to hash [default: 64]"),
-    Opt::number(
-        "buffer-mib",
-        "7.17a: the size of each buffer in MiB [default: 16]",
-    ),
-    Opt::number(
-        "rows",
-        "7.18/7.19: matrix rows [default: 50; the default matrix is 8 GB]",
-    ),
-    Opt::number(
-        "cols",
-        "7.18/7.19: matrix columns [default: 20000000; 8 bytes each]",
-    ),
-];

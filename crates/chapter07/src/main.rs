@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main_with(&chapter07::CHAPTER, chapter07::TOOLS, chapter07::OPTIONS)
+    runner::main(&chapter07::CHAPTER)
 }

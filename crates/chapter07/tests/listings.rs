@@ -4,7 +4,7 @@
 //! never by wall time.
 
 use sha2::Digest as _;
-use shared_util::testing::{Run, run_bin, run_ok};
+use test_harness::{Run, run_bin, run_ok};
 
 fn run(args: &[&str]) -> Run {
     run_ok(env!("CARGO_BIN_EXE_chapter07"), args)

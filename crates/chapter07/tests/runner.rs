@@ -1,6 +1,6 @@
 //! The runner as a user meets it for chapter 7: the list and its options.
 
-use shared_util::testing::run_bin;
+use test_harness::run_bin;
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter07");
 

@@ -5,7 +5,7 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 
 use nix::sys::signal::Signal;
-use shared_util::testing::{SERVER_WAIT, ServerChild as Server, run_bin};
+use test_harness::{SERVER_WAIT, ServerChild as Server, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter07");
 

@@ -167,7 +167,7 @@ pub fn split_url(url: &str) -> anyhow::Result<(String, u16, String)> {
 /// own, so without this a server that accepts and never answers would
 /// hang the listing.
 pub fn exchange_bound(ctx: &shared_util::Ctx) -> std::time::Duration {
-    std::time::Duration::from_secs(ctx.number("timeout", 30).max(1))
+    std::time::Duration::from_secs(ctx.options::<crate::Options>().timeout.max(1))
 }
 
 /// Runs `exchange` within [`exchange_bound`], or fails naming the server.

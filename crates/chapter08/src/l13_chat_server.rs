@@ -185,7 +185,7 @@ pub async fn serve(listener: TcpListener, idle: Duration) -> anyhow::Result<()> 
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let idle = Duration::from_secs(ctx.number("idle-timeout", 60).max(1));
+    let idle = Duration::from_secs(ctx.options::<crate::Options>().idle_timeout.max(1));
     let listener = bind_loopback_async(ctx.port.unwrap_or(if ctx.demo { 0 } else { 8000 })).await?;
     let address = listener.local_addr()?;
     println!("listening on {address} (idle timeout {} s)", idle.as_secs());

@@ -88,12 +88,13 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         println!("(demo: a chat server of our own on {address})");
         tokio::spawn(serve(listener, Duration::from_secs(60)));
     }
-    let script_text = match (ctx.text("script"), ctx.demo) {
-        (Some(text), _) => text.to_owned(),
+    let options = ctx.options::<crate::Options>();
+    let script_text = match (&options.script, ctx.demo) {
+        (Some(text), _) => text.clone(),
         (None, true) => "hello|is anyone here?".to_owned(),
         (None, false) => return terminal_client(address).await,
     };
-    let username = ctx.text("username").unwrap_or("rustacean");
+    let username = options.username.as_str();
     let lines: Vec<&str> = script_text.split('|').collect();
     script(address, username, &lines).await?;
     Ok(())

@@ -29,8 +29,8 @@ mod l12_server_state;
 mod l13_chat_server;
 mod l14_chat_client;
 
-use shared_util::cli::{Chapter, Opt, Tool};
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -55,27 +55,26 @@ pub static CHAPTER: Chapter = Chapter {
     ],
     sets: &[],
     workers: &[],
+    tools: &[],
+    options: ChapterOptions::of::<Options>(),
 };
 
-/// The chapter has no tools: the chat client is listing 8.14.
-pub static TOOLS: &[Tool] = &[];
+/// Options of chapter 8's listings, read with `ctx.options::<Options>()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// 8.1-8.3: seconds to wait for the whole HTTP exchange.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(1, None))]
+    pub timeout: u64,
+    /// 8.13: seconds a chat client may stay silent.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(1, None))]
+    pub idle_timeout: u64,
+    /// 8.14: lines to send, separated by |, then print what arrives and exit.
+    #[arg(long, value_name = "LINES")]
+    pub script: Option<String>,
+    /// 8.14 --script: the username to CONNECT as.
+    #[arg(long, value_name = "NAME", default_value = "rustacean")]
+    pub username: String,
+}
 
-/// Options of chapter 8's listings.
-pub static OPTIONS: &[Opt] = &[
-    Opt::number(
-        "timeout",
-        "8.1-8.3: seconds to wait for the whole HTTP exchange [default: 30]",
-    ),
-    Opt::number(
-        "idle-timeout",
-        "8.13: seconds a chat client may stay silent [default: 60]",
-    ),
-    Opt::text(
-        "script",
-        "8.14: lines to send, separated by |, then print what arrives and exit",
-    ),
-    Opt::text(
-        "username",
-        "8.14 --script: the username to CONNECT as [default: rustacean]",
-    ),
-];

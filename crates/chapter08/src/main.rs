@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main_with(&chapter08::CHAPTER, chapter08::TOOLS, chapter08::OPTIONS)
+    runner::main(&chapter08::CHAPTER)
 }

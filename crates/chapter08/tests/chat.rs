@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use common::{BIN, Client};
-use shared_util::testing::run_bin;
+use test_harness::run_bin;
 
 #[test]
 fn the_stream_server_greets_echoes_and_announces() {

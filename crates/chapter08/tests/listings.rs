@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use shared_util::demo_server::DemoServer;
-use shared_util::testing::{assert_lists_every_listing, run_bin};
+use test_harness::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter08");
 
@@ -126,7 +126,7 @@ fn type_after(id: &str, ready: &str, ticks_after: usize, line: &str) -> String {
         seen.push(line);
     }
     // Bounded: `finish` kills the child and fails if it does not end.
-    let run = shared_util::testing::finish(child, "");
+    let run = test_harness::finish(child, "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     seen.join("\n")
 }

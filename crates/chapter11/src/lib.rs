@@ -55,8 +55,8 @@ mod l12_upload_server;
 mod l13_missed_events;
 mod l14_condition;
 
-use shared_util::cli::Chapter;
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions};
+use runner::listing;
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -81,4 +81,6 @@ pub static CHAPTER: Chapter = Chapter {
     ],
     sets: &[],
     workers: &[],
+    tools: &[],
+    options: ChapterOptions::NONE,
 };

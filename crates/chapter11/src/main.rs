@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main(&chapter11::CHAPTER)
+    runner::main(&chapter11::CHAPTER)
 }

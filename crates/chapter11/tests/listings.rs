@@ -3,7 +3,7 @@
 //! compared with a snapshot; the rest are checked by counts and by the
 //! order of what they print, never by wall time.
 
-use shared_util::testing::{Run, run_bin, run_ok};
+use test_harness::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 

@@ -1,6 +1,6 @@
 //! The runner as a user meets it for chapter 11: list, unknown ids, all.
 
-use shared_util::testing::{assert_lists_every_listing, run_bin};
+use test_harness::{assert_lists_every_listing, run_bin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 

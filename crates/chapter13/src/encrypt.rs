@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 use anyhow::{Context as _, bail};
 use rand::seq::IndexedRandom as _;
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 use tokio::io::AsyncWriteExt as _;
 use tokio::process::Command;
 

@@ -8,7 +8,7 @@
 use std::io::{BufWriter, Write as _};
 
 use shared_util::Ctx;
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 use tokio::process::Command;
 
 use crate::child::{self, book_code};

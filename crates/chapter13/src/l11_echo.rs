@@ -11,7 +11,7 @@ use std::os::fd::AsFd as _;
 
 use anyhow::bail;
 use shared_util::Ctx;
-use shared_util::cli::worker_command;
+use shared_util::ctx::worker_command;
 
 use crate::child::{self, book_code};
 

@@ -28,8 +28,8 @@ mod l12_naive_echo_client;
 mod l13_echo_with_pauses;
 mod l14_prompt_driven;
 
-use shared_util::cli::{Chapter, Worker};
-use shared_util::listing;
+use runner::{Chapter, ChapterOptions, Worker};
+use runner::listing;
 
 /// The chapter's listings, in the book's order, and the child programs
 /// this binary can become.
@@ -61,4 +61,6 @@ pub static CHAPTER: Chapter = Chapter {
         Worker { name: "echo", run: l11_echo::worker },
         Worker { name: "echo-pauses", run: l13_echo_with_pauses::worker },
     ],
+    tools: &[],
+    options: ChapterOptions::NONE,
 };

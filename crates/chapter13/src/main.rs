@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    shared_util::cli::main(&chapter13::CHAPTER)
+    runner::main(&chapter13::CHAPTER)
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{BIN, assert_no_leftovers, finish, launch, new_marker, processes_with, run_with};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use shared_util::testing::assert_lists_every_listing;
+use test_harness::assert_lists_every_listing;
 
 #[test]
 fn list_json_names_every_registered_listing() {
@@ -43,7 +43,7 @@ fn a_missing_command_exits_1_naming_it_and_the_os_reason() {
 
 #[test]
 fn an_unknown_worker_is_a_usage_error() {
-    let run = shared_util::testing::run_bin(BIN, &["__worker", "nope"], "");
+    let run = test_harness::run_bin(BIN, &["__worker", "nope"], "");
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr.contains("has no worker 'nope'"),

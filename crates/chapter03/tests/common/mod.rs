@@ -8,7 +8,7 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::Command;
 
-pub use shared_util::testing::{SERVER_WAIT as WAIT, ServerChild as Server};
+pub use test_harness::{SERVER_WAIT as WAIT, ServerChild as Server};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter03");
 

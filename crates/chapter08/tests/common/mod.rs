@@ -6,7 +6,7 @@
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpStream;
 
-pub use shared_util::testing::{SERVER_WAIT as WAIT, ServerChild as Server};
+pub use test_harness::{SERVER_WAIT as WAIT, ServerChild as Server};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter08");
 

@@ -11,8 +11,8 @@
 
 use std::process::{Child, Command, Stdio};
 
-use shared_util::testing::{MARKER_VAR, processes_with_marker};
-pub use shared_util::testing::{Run, finish, new_marker};
+use test_harness::{MARKER_VAR, processes_with_marker};
+pub use test_harness::{Run, finish, new_marker};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter13");
 

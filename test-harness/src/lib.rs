@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::cli::Chapter;
+use runner::Chapter;
 
 /// What a finished run printed and how it exited.
 #[derive(Debug)]
@@ -310,7 +310,7 @@ impl ServerChild {
             }
             None => {
                 let line = server.wait_for("listening on ");
-                server.port = crate::compare::listening_address(&line)
+                server.port = shared_util::net::listening_address(&line)
                     .unwrap_or_else(|| panic!("no address in {line:?}"))
                     .port();
             }
@@ -320,7 +320,7 @@ impl ServerChild {
 
     /// `127.0.0.1:PORT`.
     pub fn address(&self) -> std::net::SocketAddr {
-        crate::net::loopback(self.port)
+        shared_util::net::loopback(self.port)
     }
 
     /// A blocking client whose reads and writes give up after

@@ -1,0 +1,176 @@
+//! The whole of a chapter binary: parse the command line, do what it says,
+//! turn the outcome into an exit code.
+
+use std::process::ExitCode;
+
+use clap::FromArgMatches as _;
+use shared_util::ctx::WORKER_ARG;
+
+use crate::args::{self, Cli, Command};
+use crate::chapter::Chapter;
+use crate::run::{Mode, build_ctx, run_listing};
+use crate::{compare, ids, list, sequence};
+
+/// Why the runner stops with a non-zero exit code.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The user's mistake: exit code 2.
+    Usage(String),
+    /// A listing failed: exit code 1.
+    Listing(anyhow::Error),
+}
+
+/// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,
+/// without a backtrace (anyhow's `{:?}` adds one whenever RUST_BACKTRACE is
+/// set).
+pub(crate) fn error_chain(error: &anyhow::Error) -> String {
+    format!("{error:#}")
+}
+
+/// Runs a chapter binary: `fn main() -> ExitCode { runner::main(&CHAPTER) }`.
+///
+/// Exit codes: 0 on success, 1 when a listing fails (the error chain is
+/// printed), 2 for a usage error such as an unknown id or a bad flag.
+pub fn main(chapter: &'static Chapter) -> ExitCode {
+    restore_signals();
+    compare::end_with_compare();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if raw.get(1).and_then(|a| a.to_str()) == Some(WORKER_ARG) {
+        let rest: Vec<String> = raw[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return run_worker(chapter, &rest);
+    }
+    let mut command = args::command(chapter);
+    // Help and version exit 0, usage errors exit 2.
+    let matches = command
+        .try_get_matches_from_mut(raw)
+        .unwrap_or_else(|e| e.exit());
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some(tool) = chapter.tools.iter().find(|t| t.name == name)
+    {
+        return (tool.run)(sub);
+    }
+    let parsed = Cli::from_arg_matches(&matches).and_then(|cli| {
+        let options_from = match matches.subcommand() {
+            Some(("all" | "walk", sub)) => sub,
+            _ => &matches,
+        };
+        (chapter.options.parse)(options_from).map(|options| (cli, options))
+    });
+    let (cli, options) = parsed.unwrap_or_else(|e| e.format(&mut command).exit());
+    let outcome = dispatch(chapter, cli, options);
+    compare::write_own_stats();
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Listing(error)) => {
+            eprintln!("error: {}", error_chain(&error));
+            ExitCode::from(1)
+        }
+    }
+}
+
+type SharedOptions = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Result<(), Failure> {
+    let ctx_for = |run: &args::RunArgs| -> Result<shared_util::Ctx, Failure> {
+        let mut ctx = build_ctx(run)?;
+        ctx.set_shared_options(std::sync::Arc::clone(&options));
+        Ok(ctx)
+    };
+    match cli.command {
+        Some(Command::List(list)) => {
+            if list.json {
+                println!("{}", list::list_json(chapter));
+            } else {
+                list::print_list(chapter);
+            }
+            Ok(())
+        }
+        Some(Command::All(all)) => sequence::run_all(chapter, &all.run, &mut ctx_for(&all.run)?),
+        Some(Command::Walk(walk)) => sequence::walk(
+            chapter,
+            walk.id.as_deref(),
+            !walk.no_pause,
+            &walk.run,
+            &mut ctx_for(&walk.run)?,
+        ),
+        Some(Command::Compare(args)) => compare::command(chapter, &args),
+        None => match cli.id {
+            None => {
+                list::print_list(chapter);
+                println!(
+                    "\nRun one with `cargo run -p {} -- {}`, or `-- --help` for every option.",
+                    chapter.crate_name(),
+                    chapter.listings.first().map_or("<id>", |l| l.id)
+                );
+                Ok(())
+            }
+            Some(id) => {
+                let listing = chapter
+                    .find(&id)
+                    .ok_or_else(|| Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter))))?;
+                run_listing(listing, &cli.run, cli.source, &mut ctx_for(&cli.run)?, Mode::Single)
+            }
+        },
+    }
+}
+
+/// The words that are commands rather than ids, for "did you mean".
+fn subcommands(chapter: &Chapter) -> Vec<&'static str> {
+    let mut names = vec!["list", "all", "walk", "compare"];
+    names.extend(chapter.tools.iter().map(|t| t.name));
+    names
+}
+
+/// Gives SIGPIPE and SIGINT their default actions.
+///
+/// Rust ignores SIGPIPE, so writing to a closed pipe returns an error and
+/// `println!` panics on it; with the default action `chapter02 list | head`
+/// ends quietly, as `cat` or `ls` would. SIGINT may arrive ignored: a shell
+/// without job control starts background commands that way, and children
+/// inherit it. Listings teach what Ctrl-C does (and tests send SIGINT), so
+/// every run starts from the default: Ctrl-C ends the process unless a
+/// listing handles it.
+#[allow(unsafe_code)]
+fn restore_signals() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    for sig in [Signal::SIGPIPE, Signal::SIGINT] {
+        // Safety: called first thing in `main`, before any other thread
+        // exists, and SIG_DFL installs no Rust code as a handler.
+        let _ = unsafe { signal(sig, SigHandler::SigDfl) };
+    }
+}
+
+/// Runs the worker named in `args` (the words after `__worker`).
+fn run_worker(chapter: &Chapter, args: &[String]) -> ExitCode {
+    let Some((name, rest)) = args.split_first() else {
+        eprintln!("error: {WORKER_ARG} needs a worker name");
+        return ExitCode::from(2);
+    };
+    let Some(worker) = chapter.workers.iter().find(|w| w.name == name) else {
+        let names: Vec<&str> = chapter.workers.iter().map(|w| w.name).collect();
+        eprintln!(
+            "error: {} has no worker '{name}' (workers: {})",
+            chapter.crate_name(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        );
+        return ExitCode::from(2);
+    };
+    match (worker.run)(rest) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: worker {name}: {}", error_chain(&error));
+            ExitCode::from(1)
+        }
+    }
+}

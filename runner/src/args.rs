@@ -1,0 +1,354 @@
+//! The command tree every chapter binary shares, owned by clap.
+//!
+//! `chapterNN [ID] [RUN FLAGS]` runs one listing; the subcommands `list`,
+//! `all`, `walk` and `compare` (and the chapter's tools) each take only the
+//! flags that mean something to them, so clap rejects the rest and each
+//! `--help` lists exactly its own. The chapter's typed options are added to
+//! the commands that run listings (the bare id, `all`, `walk`) when the
+//! command is built, and each chapter's help shows its own examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+use shared_util::ctx::Flavor;
+
+use crate::chapter::{Chapter, Kind};
+
+/// Command-line options of every chapter binary.
+#[derive(Debug, Parser)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The listing to run: `2.9`, `9` or `2_9` (`list` shows them all).
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Print the listing's source before running it.
+    #[arg(long)]
+    pub source: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List the chapter's listings: id, runtime, clock, title.
+    List(ListArgs),
+    /// Run every listing of the chapter in order (servers in demo mode).
+    All(AllArgs),
+    /// Classroom mode: show a listing's source, run it on Enter, move on.
+    Walk(WalkArgs),
+    /// Time listings side by side, each run a child process.
+    Compare(CompareArgs),
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Print JSON, for tools.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `all`.
+#[derive(Debug, Args)]
+pub(crate) struct AllArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `walk`.
+#[derive(Debug, Args)]
+pub(crate) struct WalkArgs {
+    /// The listing to start from (default: the first).
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Do not wait for Enter between listings (for scripts).
+    #[arg(long)]
+    pub no_pause: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `compare`.
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// A named comparison (`--list` shows them), or two or more listing ids,
+    /// each with its own flags in quotes: "2.19 --runtime multi-thread".
+    #[arg(value_name = "NAME | IDS")]
+    pub specs: Vec<String>,
+    /// Flags given to every compared listing (to the load, for a set of
+    /// servers).
+    #[arg(last = true, value_name = "LISTING FLAGS")]
+    pub pass: Vec<String>,
+    /// Measured runs of each listing.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub runs: u64,
+    /// Unmeasured warm-up runs of each listing first.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub warmup: u64,
+    /// Print every sample and summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the table as Markdown.
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+    /// Write the bar chart as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// With a named comparison: add its Python counterparts as rows.
+    #[arg(long)]
+    pub python: bool,
+    /// List the chapter's named comparisons.
+    #[arg(long, conflicts_with_all = ["specs", "python", "json", "markdown", "svg"])]
+    pub list: bool,
+}
+
+/// The runtime flavour, as a flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Runtime {
+    /// One thread, like asyncio's event loop.
+    CurrentThread,
+    /// A pool of worker threads.
+    MultiThread,
+}
+
+impl From<Runtime> for Flavor {
+    fn from(runtime: Runtime) -> Self {
+        match runtime {
+            Runtime::CurrentThread => Flavor::CurrentThread,
+            Runtime::MultiThread => Flavor::MultiThread,
+        }
+    }
+}
+
+/// The flags of a listing run: the runtime, what to show, and the listing
+/// options every chapter shares.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RunArgs {
+    /// Runtime flavour; default: the listing's own (usually current-thread).
+    #[arg(long, value_enum, value_name = "FLAVOR", help_heading = "Runtime")]
+    pub runtime: Option<Runtime>,
+    /// Worker threads of the multi-thread runtime (implies multi-thread).
+    #[arg(long, value_name = "N", help_heading = "Runtime", allow_negative_numbers = true,
+          value_parser = whole_number::<u16>(1, Some(1024)))]
+    pub workers: Option<u16>,
+    /// Run timer-only listings on a paused clock: sleeps end at once, printed
+    /// times stay exact.
+    #[arg(long, help_heading = "Runtime")]
+    pub virtual_time: bool,
+    /// Draw a timeline of the timed spans after the listing.
+    #[arg(long, help_heading = "Showing")]
+    pub timeline: bool,
+    /// Write the timeline as an SVG file.
+    #[arg(long, value_name = "FILE", help_heading = "Showing")]
+    pub timeline_svg: Option<PathBuf>,
+    /// Debug mode: warn about polls that hold the thread too long.
+    #[arg(long, help_heading = "Showing")]
+    pub debug: bool,
+    /// Slow-poll threshold in milliseconds (implies --debug) [default: 100].
+    #[arg(long, value_name = "MS", help_heading = "Showing", allow_negative_numbers = true,
+          value_parser = whole_number::<u64>(1, None))]
+    pub slow_poll_ms: Option<u64>,
+    /// Use this http(s) URL instead of the in-process demo server.
+    #[arg(long, value_name = "URL", help_heading = "Listing options")]
+    pub url: Option<String>,
+    /// Servers: run with a scripted client for a moment, then stop.
+    #[arg(long, help_heading = "Listing options")]
+    pub demo: bool,
+    /// How far CPU-bound listings count.
+    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
+          value_parser = whole_number::<u64>(1, None))]
+    pub count: Option<u64>,
+    /// Port for server listings (0 picks a free one).
+    #[arg(long, value_name = "PORT", help_heading = "Listing options", allow_negative_numbers = true,
+          value_parser = whole_number::<u16>(0, None))]
+    pub port: Option<u16>,
+    /// How many requests request-heavy listings send.
+    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
+          value_parser = whole_number::<usize>(1, Some(10_000_000)))]
+    pub requests: Option<usize>,
+    /// Latency the in-process demo server adds to every request.
+    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Listing options",
+          allow_negative_numbers = true, value_parser = whole_number::<u64>(0, Some(600_000)))]
+    pub latency_ms: u64,
+    /// Multiply the book's long waits by F (0.1 = ten times quicker runs).
+    #[arg(long, value_name = "F", default_value_t = 1.0, help_heading = "Listing options",
+          allow_negative_numbers = true, value_parser = parse_scale)]
+    pub scale: f64,
+    /// How many rounds looping listings run.
+    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
+          value_parser = whole_number::<u64>(1, None))]
+    pub rounds: Option<u64>,
+    /// A concurrency limit: semaphore size, pool size, connections.
+    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
+          value_parser = whole_number::<usize>(1, Some(1_000_000)))]
+    pub limit: Option<usize>,
+}
+
+/// A parser for a whole number from `min` (up to `max`, when given) whose
+/// errors say just that (`'-5' is not a whole number, 1 or more`),
+/// negative numbers included: clap's own advice to write `-- -5` would be
+/// wrong here. Values too big for the type are refused the same way.
+pub fn whole_number<T>(
+    min: T,
+    max: Option<T>,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display + Send + Sync + 'static,
+{
+    move |text: &str| {
+        let range = match max {
+            Some(max) => format!("from {min} to {max}"),
+            None => format!("{min} or more"),
+        };
+        match text.trim().parse::<T>() {
+            Ok(n) if n >= min && max.is_none_or(|max| n <= max) => Ok(n),
+            _ => Err(format!("'{text}' is not a whole number {range}")),
+        }
+    }
+}
+
+fn parse_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 100.0 => Ok(f),
+        _ => Err(format!(
+            "'{text}' is not a factor above 0 and at most 100 (1 keeps the book's waits)"
+        )),
+    }
+}
+
+/// The whole command tree for `chapter`: the runner's flags, the chapter's
+/// options where listings run, its tools as subcommands, and help whose
+/// examples are this chapter's own.
+pub(crate) fn command(chapter: &Chapter) -> clap::Command {
+    let heading = format!("Options of chapter {}", chapter.number);
+    let options = chapter.options;
+    let add_options = move |command: clap::Command| {
+        if options.any {
+            (options.augment)(command.next_help_heading(heading.clone()))
+        } else {
+            command
+        }
+    };
+    let crate_name = chapter.crate_name();
+    let mut command = add_options(Cli::command())
+        .name(crate_name.clone())
+        .bin_name(format!("cargo run -p {crate_name} --"))
+        .about(format!(
+            "Chapter {} of Python Concurrency with asyncio, in Rust on Tokio: {}",
+            chapter.number, chapter.title
+        ))
+        .after_help(examples(chapter))
+        .mut_subcommand("all", &add_options)
+        .mut_subcommand("walk", &add_options)
+        .mut_subcommand("compare", |c| c.after_help(compare_examples(chapter)));
+    for tool in chapter.tools {
+        command = command.subcommand((tool.augment)(
+            clap::Command::new(tool.name).about(tool.about),
+        ));
+    }
+    command
+}
+
+/// `Examples:` for this chapter: its first listing, a timer listing with a
+/// timeline, a server in demo mode, `walk`, and a comparison.
+fn examples(chapter: &Chapter) -> String {
+    let mut lines = vec![("list".to_owned(), "the chapter's listings".to_owned())];
+    let plain = chapter.listings.iter().find(|l| l.kind == Kind::Plain);
+    if let Some(timer) = chapter.listings.iter().find(|l| l.timers_only) {
+        lines.push((
+            format!("{} --timeline", timer.id),
+            format!("run listing {} and draw its timeline", timer.id),
+        ));
+        lines.push((
+            "all --virtual-time".to_owned(),
+            "every listing, timer-only ones on a paused clock".to_owned(),
+        ));
+    } else if let Some(first) = plain {
+        lines.push((first.id.to_owned(), format!("run listing {}", first.id)));
+        lines.push(("all".to_owned(), "every listing in order".to_owned()));
+    }
+    if let Some(server) = chapter.listings.iter().find(|l| l.kind == Kind::Server) {
+        lines.push((
+            format!("{} --demo", server.id),
+            "a server, driven by a scripted client, then stopped".to_owned(),
+        ));
+    }
+    if let Some(first) = chapter.listings.first() {
+        lines.push((
+            format!("walk {}", first.id),
+            "classroom mode: source, Enter runs it".to_owned(),
+        ));
+    }
+    if let Some(set) = chapter.sets.first() {
+        lines.push((
+            format!("compare {}", set.name),
+            "time a named comparison (use --release)".to_owned(),
+        ));
+    }
+    for tool in chapter.tools {
+        lines.push((format!("{} --help", tool.name), tool.about.to_owned()));
+    }
+    let width = lines.iter().map(|(e, _)| e.len()).max().unwrap_or(0);
+    let mut text = String::from("Examples:");
+    for (example, what) in lines {
+        text.push_str(&format!("\n  {example:<width$}  {what}"));
+    }
+    text
+}
+
+/// `Examples:` under `compare --help`.
+fn compare_examples(chapter: &Chapter) -> String {
+    let mut text = String::from("Examples:\n  compare --list");
+    if let Some(set) = chapter.sets.first() {
+        text.push_str(&format!(
+            "\n  compare {} --python --runs 3\n  compare {} --markdown",
+            set.name, set.name
+        ));
+    }
+    let plain: Vec<&str> = chapter
+        .listings
+        .iter()
+        .filter(|l| l.kind == Kind::Plain)
+        .map(|l| l.id)
+        .take(2)
+        .collect();
+    if let [a, b] = plain[..] {
+        text.push_str(&format!("\n  compare {a} {b} --runs 3"));
+        text.push_str(&format!("\n  compare {a} \"{a} --runtime multi-thread\""));
+    }
+    text.push_str(&format!(
+        "\nUse a release build for numbers: cargo run --release -p {} -- compare ...",
+        chapter.crate_name()
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn numbers_get_plain_range_errors() {
+        let count = whole_number::<u64>(1, None);
+        assert_eq!(count("5"), Ok(5));
+        assert_eq!(
+            count("-5").unwrap_err(),
+            "'-5' is not a whole number 1 or more"
+        );
+        let workers = whole_number::<u16>(1, Some(1024));
+        assert_eq!(
+            workers("0").unwrap_err(),
+            "'0' is not a whole number from 1 to 1024"
+        );
+        assert!(parse_scale("-1").is_err());
+        assert_eq!(parse_scale("0.5"), Ok(0.5));
+    }
+}

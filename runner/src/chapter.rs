@@ -1,0 +1,346 @@
+//! The registry a chapter fills in: its listings, named comparisons, child
+//! programs, tools and typed options.
+//!
+//! A chapter's `lib.rs` holds one `static CHAPTER: Chapter` with one
+//! [`listing!`](crate::listing) line per listing, and its `main.rs` hands
+//! it to [`crate::main`].
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use shared_util::Ctx;
+use shared_util::ctx::Flavor;
+
+/// A boxed future that need not be `Send`: listings run under `block_on`.
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// The entry point of an async listing, boxed by [`listing!`](crate::listing).
+pub type AsyncEntry = for<'a> fn(&'a Ctx) -> LocalBoxFuture<'a, anyhow::Result<()>>;
+
+/// The entry point of a listing that manages threads, processes or its own
+/// runtime.
+pub type SyncEntry = fn(&Ctx) -> anyhow::Result<()>;
+
+/// How a listing is entered.
+#[derive(Clone, Copy)]
+pub enum Entry {
+    /// `pub async fn run(ctx: &Ctx) -> anyhow::Result<()>`, run on a runtime
+    /// the runner builds.
+    Async(AsyncEntry),
+    /// `pub fn run(ctx: &Ctx) -> anyhow::Result<()>`, run on the main thread.
+    Sync(SyncEntry),
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entry::Async(_) => "Async",
+            Entry::Sync(_) => "Sync",
+        })
+    }
+}
+
+/// What kind of program a listing is, for `list` and `all`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Runs and ends by itself.
+    Plain,
+    /// Serves until Ctrl-C; `--demo` (and `all`) drive it with a scripted
+    /// client and stop it.
+    Server,
+    /// Needs a person at the keyboard; `all` skips it.
+    Interactive,
+}
+
+impl Kind {
+    /// `plain`, `server` or `interactive`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Plain => "plain",
+            Kind::Server => "server",
+            Kind::Interactive => "interactive",
+        }
+    }
+}
+
+/// One listing of the book, as registered in a chapter's `lib.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    /// The book's number, `2.9`; letters for unnumbered material, `2.15a`.
+    pub id: &'static str,
+    /// One line saying what it shows.
+    pub title: &'static str,
+    /// The module (and file) name, `l09_multiple_tasks`.
+    pub module: &'static str,
+    /// The file's text, embedded so `walk` shows the code that runs.
+    pub source: &'static str,
+    /// How to run it.
+    pub entry: Entry,
+    /// The runtime it runs on unless `--runtime` says otherwise.
+    pub flavor: Flavor,
+    /// Whether it only waits on timers, so a paused clock can run it.
+    pub timers_only: bool,
+    /// Plain, server or interactive.
+    pub kind: Kind,
+    /// The last of the book's listings this one stands for, when it covers
+    /// several (`7.13` covers 7.13–7.15, so `through` is `Some("7.15")`).
+    pub through: Option<&'static str>,
+}
+
+impl Listing {
+    /// A listing with the defaults: current-thread, real clock, plain.
+    /// Use [`listing!`](crate::listing) rather than calling this.
+    pub const fn new(
+        id: &'static str,
+        title: &'static str,
+        module: &'static str,
+        source: &'static str,
+        entry: Entry,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            module,
+            source,
+            entry,
+            flavor: Flavor::CurrentThread,
+            timers_only: false,
+            kind: Kind::Plain,
+            through: None,
+        }
+    }
+
+    /// Marks a listing that waits only on timers: `--virtual-time` may run
+    /// it on a paused clock.
+    pub const fn timers(mut self) -> Self {
+        self.timers_only = true;
+        self
+    }
+
+    /// Runs on the multi-thread runtime by default.
+    pub const fn multi_thread(mut self) -> Self {
+        self.flavor = Flavor::MultiThread;
+        self
+    }
+
+    /// Marks a server (runs until Ctrl-C unless `--demo`).
+    pub const fn server(mut self) -> Self {
+        self.kind = Kind::Server;
+        self
+    }
+
+    /// Marks a listing that needs a person at the keyboard.
+    pub const fn interactive(mut self) -> Self {
+        self.kind = Kind::Interactive;
+        self
+    }
+
+    /// Marks a listing that stands for the book's listings from its own id
+    /// up to `last` (`.through("7.15")`), so asking for one of them points
+    /// here.
+    pub const fn through(mut self, last: &'static str) -> Self {
+        self.through = Some(last);
+        self
+    }
+}
+
+/// Registers a listing module in a chapter's table.
+///
+/// `listing!("2.9", l09_multiple_tasks, "Three tasks ...")` for a module with
+/// `pub async fn run(ctx: &Ctx) -> anyhow::Result<()>`;
+/// `listing!(sync "2.21", l21_manual_runtime, "...")` for one with a plain
+/// `pub fn run`. Chain `.timers()`, `.multi_thread()`, `.server()`,
+/// `.interactive()` or `.through(id)` to declare more. The module's file is
+/// embedded with `include_str!` for `walk` and `--source`.
+#[macro_export]
+macro_rules! listing {
+    ($id:literal, $module:ident, $title:literal) => {
+        $crate::Listing::new(
+            $id,
+            $title,
+            ::std::stringify!($module),
+            ::std::include_str!(::std::concat!(::std::stringify!($module), ".rs")),
+            $crate::Entry::Async({
+                fn entry(
+                    ctx: &$crate::Ctx,
+                ) -> $crate::LocalBoxFuture<'_, ::anyhow::Result<()>> {
+                    ::std::boxed::Box::pin($module::run(ctx))
+                }
+                entry
+            }),
+        )
+    };
+    (sync $id:literal, $module:ident, $title:literal) => {
+        $crate::Listing::new(
+            $id,
+            $title,
+            ::std::stringify!($module),
+            ::std::include_str!(::std::concat!(::std::stringify!($module), ".rs")),
+            $crate::Entry::Sync($module::run),
+        )
+    };
+}
+
+/// A chapter: its number, its title, its listings in book order, and what
+/// else its binary offers.
+#[derive(Debug)]
+pub struct Chapter {
+    /// The book's chapter number.
+    pub number: u32,
+    /// The book's chapter title.
+    pub title: &'static str,
+    /// Every listing, in the book's order.
+    pub listings: &'static [Listing],
+    /// Named comparisons for `compare NAME` (see [`Set`](crate::Set));
+    /// empty for most chapters.
+    pub sets: &'static [crate::Set],
+    /// Programs this binary can become when re-run as a child process (see
+    /// [`Worker`]); empty for most chapters.
+    pub workers: &'static [Worker],
+    /// Command-line tools shipped with the chapter (see [`Tool`]).
+    pub tools: &'static [Tool],
+    /// The chapter's own options (see [`ChapterOptions`]).
+    pub options: ChapterOptions,
+}
+
+impl Chapter {
+    /// The crate name, `chapter02`.
+    pub fn crate_name(&self) -> String {
+        format!("chapter{:02}", self.number)
+    }
+
+    /// Finds a listing by any accepted spelling of its id: `2.9`, `9`,
+    /// `2_9`, `2.09`, `listing 2.9`.
+    pub fn find(&self, input: &str) -> Option<&'static Listing> {
+        crate::ids::find(self, input)
+    }
+
+    /// Where a listing's file lives, relative to the workspace.
+    pub fn file_of(&self, listing: &Listing) -> String {
+        format!("crates/{}/src/{}.rs", self.crate_name(), listing.module)
+    }
+}
+
+/// A child-process program hidden inside a chapter binary.
+///
+/// Listings that need a real child process re-run their own binary as
+/// `chapterNN __worker NAME ARGS...` (see
+/// [`worker_command`](shared_util::ctx::worker_command)). The runner sees
+/// `__worker` before parsing anything else and calls `run` with the
+/// remaining arguments; its error, if any, is printed and the process
+/// exits 1.
+#[derive(Debug, Clone, Copy)]
+pub struct Worker {
+    /// What `worker_command` calls it.
+    pub name: &'static str,
+    /// The child's `main`, given the arguments after the name.
+    pub run: fn(&[String]) -> anyhow::Result<()>,
+}
+
+/// A tool's flags and its `main`: implement it on a `#[derive(clap::Args)]`
+/// struct and register it with [`Tool::new`].
+pub trait ToolMain: clap::Args + Sized {
+    /// Runs the tool with the parsed flags; the result is the exit code.
+    fn main(self) -> ExitCode;
+}
+
+/// A command-line tool shipped with a chapter, next to its listings, as a
+/// subcommand of the chapter binary: `cargo run -p chapter03 -- load
+/// --clients 100`. Its flags are a `clap::Args` struct, so `load --help`
+/// lists exactly them.
+#[derive(Debug, Clone, Copy)]
+pub struct Tool {
+    /// The word that selects it, e.g. `load`.
+    pub name: &'static str,
+    /// One line for `list` and `--help`.
+    pub about: &'static str,
+    /// Adds the tool's flags to its subcommand.
+    pub(crate) augment: fn(clap::Command) -> clap::Command,
+    /// Parses the flags and runs the tool.
+    pub(crate) run: fn(&clap::ArgMatches) -> ExitCode,
+}
+
+impl Tool {
+    /// The tool `name`, whose flags and `main` are `T`.
+    pub const fn new<T: ToolMain>(name: &'static str, about: &'static str) -> Self {
+        Self {
+            name,
+            about,
+            augment: T::augment_args,
+            run: run_tool::<T>,
+        }
+    }
+}
+
+fn run_tool<T: ToolMain>(matches: &clap::ArgMatches) -> ExitCode {
+    match T::from_arg_matches(matches) {
+        Ok(args) => args.main(),
+        Err(e) => e.exit(),
+    }
+}
+
+/// The options one chapter adds to the command line, declared once as a
+/// `#[derive(clap::Args)]` struct (defaults and help in one place) and read
+/// by a listing with `ctx.options::<crate::Options>()`.
+///
+/// ```ignore
+/// #[derive(Debug, clap::Args)]
+/// pub struct Options {
+///     /// 7.16/7.17: how many passwords to hash.
+///     #[arg(long, default_value_t = 10_000)]
+///     pub passwords: u64,
+/// }
+/// // in CHAPTER: options: ChapterOptions::of::<Options>(),
+/// ```
+#[derive(Clone, Copy)]
+pub struct ChapterOptions {
+    /// Adds the options to a command (the listing run, `all`, `walk`).
+    pub(crate) augment: fn(clap::Command) -> clap::Command,
+    /// Reads them back from the parsed command line.
+    pub(crate) parse: fn(&clap::ArgMatches) -> Result<Arc<dyn Any + Send + Sync>, clap::Error>,
+    /// Whether there are any, for help texts.
+    pub(crate) any: bool,
+}
+
+impl std::fmt::Debug for ChapterOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChapterOptions")
+            .field("any", &self.any)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The options of a chapter that has none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoOptions;
+
+impl ChapterOptions {
+    /// The options are the struct `O`.
+    pub const fn of<O: clap::Args + Send + Sync + 'static>() -> Self {
+        Self {
+            augment: O::augment_args,
+            parse: parse_options::<O>,
+            any: true,
+        }
+    }
+
+    /// The chapter has no options of its own.
+    pub const NONE: Self = Self {
+        augment: std::convert::identity,
+        parse: no_options,
+        any: false,
+    };
+}
+
+fn parse_options<O: clap::Args + Send + Sync + 'static>(
+    matches: &clap::ArgMatches,
+) -> Result<Arc<dyn Any + Send + Sync>, clap::Error> {
+    Ok(Arc::new(O::from_arg_matches(matches)?))
+}
+
+fn no_options(_: &clap::ArgMatches) -> Result<Arc<dyn Any + Send + Sync>, clap::Error> {
+    Ok(Arc::new(NoOptions))
+}

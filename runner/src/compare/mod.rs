@@ -1,0 +1,312 @@
+//! `compare`: listings side by side, timed in child processes.
+//!
+//! `cargo run --release -p chapter07 -- compare 7.16 7.17 --runs 5` runs
+//! each listing as a child process (this binary again, with the listing id
+//! and any flags given after `--`), output discarded, alternating A B A B
+//! so that drift in the machine's load hits every listing alike. Each run
+//! records wall time (measured here), CPU time (user + system, the child's
+//! own and its children's) and peak resident memory (both reported by the
+//! child itself through the file named in [`STATS_ENV`]). The table gives
+//! per listing the median, minimum and maximum wall time, the median CPU
+//! time, the largest peak memory, and the ratio to the first listing: the
+//! median of the per-round ratios, so both sides of each ratio ran under
+//! the same conditions.
+//!
+//! A set of servers (a [`Set`] with a `load`) is timed differently: each
+//! run starts the server, reads its address from its `listening on
+//! ADDRESS` line, runs the load command of this binary against it and
+//! stops the server with SIGTERM. The time is what the load reports for
+//! its measured phase (through [`WORK_ENV`], with the work it did, so the
+//! table also gives a rate); CPU and peak memory are the server's, read
+//! from `/proc` while it runs.
+
+
+mod exec;
+mod plan;
+mod python;
+mod render;
+mod stats;
+
+pub use exec::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, write_own_stats};
+pub use plan::{Plan, Row};
+pub use stats::{Results, Sample, Summary};
+
+use shared_util::demo_server::{DemoConfig, DemoServer};
+
+use crate::app::Failure;
+use crate::args::CompareArgs;
+use crate::chapter::{Chapter, Kind};
+
+/// A named comparison a chapter offers: `cargo run --release -p chapter02
+/// -- compare runtimes`. Each entry is an id with optional flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Set {
+    /// The word that selects it, e.g. `runtimes`.
+    pub name: &'static str,
+    /// What it shows, one line for `compare --list`.
+    pub about: &'static str,
+    /// The rows: `"2.19"`, `"2.19 --runtime multi-thread"`; the first is
+    /// the baseline.
+    pub entries: &'static [&'static str],
+    /// Flags for every row (before any given after `--`).
+    pub flags: &'static [&'static str],
+    /// Python counterparts, added with `compare --python`: a script in
+    /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
+    /// demo server `compare` starts (with the set's `--latency-ms`).
+    pub python: &'static [&'static str],
+    /// Flags after `--` that the Python rows take too, with the same
+    /// meaning (`--n` for fib): with `--python`, these go to both sides, and
+    /// any other flag after `--` is refused (it would change one side only).
+    pub python_flags: &'static [&'static str],
+    /// For a set of servers: the command of this binary that loads each
+    /// one, `{addr}` standing for the address the server prints (flags
+    /// after `--` are added here). Empty for listings that end by
+    /// themselves. A row may name another chapter's binary built beside
+    /// this one: `chapter07:7.1`.
+    pub load: &'static [&'static str],
+}
+
+
+/// `compare`: runs the rows the arguments name and prints the table.
+pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failure> {
+    if cli.list {
+        if chapter.sets.is_empty() {
+            println!(
+                "chapter {} has no named comparisons; give listing ids instead",
+                chapter.number
+            );
+        }
+        for set in chapter.sets {
+            println!("{:<12} {}", set.name, set.about);
+            println!("{:<12} {}", "", set.entries.join("  vs  "));
+            if !set.load.is_empty() {
+                println!("{:<12} each under: {}", "", set.load.join(" "));
+            }
+            if !set.python.is_empty() {
+                let shared = if set.python_flags.is_empty() {
+                    String::new()
+                } else {
+                    format!("; flags both sides take: {}", set.python_flags.join(" "))
+                };
+                println!(
+                    "{:<12} --python adds: {}{shared}",
+                    "",
+                    set.python.join(", ")
+                );
+            }
+        }
+        return Ok(());
+    }
+    let set = match cli.specs.as_slice() {
+        [name] => chapter.sets.iter().find(|s| s.name == name.as_str()),
+        _ => None,
+    };
+    let (specs, flags): (Vec<String>, Vec<String>) = match set {
+        Some(set) => (
+            set.entries.iter().map(|e| (*e).to_owned()).collect(),
+            set.flags.iter().map(|f| (*f).to_owned()).collect(),
+        ),
+        None => (cli.specs.clone(), Vec::new()),
+    };
+    let serving = set.is_some_and(|set| !set.load.is_empty());
+    // A set of servers gives the flags after `--` to its load, not to them.
+    let (flags, load) = match set {
+        Some(set) if serving => {
+            let load: Vec<String> = set.load.iter().map(|a| (*a).to_owned()).collect();
+            (flags, plan::merge_flags(&load, &cli.pass))
+        }
+        _ => (plan::merge_flags(&flags, &cli.pass), Vec::new()),
+    };
+    let exe = std::env::current_exe().map_err(|e| {
+        Failure::Listing(anyhow::Error::new(e).context("could not find this program to re-run it"))
+    })?;
+    // Rows from another chapter's binary run only when it has been built.
+    let specs: Vec<String> = specs
+        .into_iter()
+        .filter(|spec| match plan::foreign(spec) {
+            Some((program, _)) if !plan::sibling(&exe, program).exists() => {
+                eprintln!(
+                    "note: skipping {spec}: {program} is not built beside this binary; `cargo build {}-p {program}` adds it",
+                    if cfg!(debug_assertions) { "" } else { "--release " }
+                );
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    if specs.len() < 2 {
+        let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
+        return Err(Failure::Usage(format!(
+            "compare takes a named comparison ({}) or two or more listing ids, e.g. `cargo run --release -p {} -- compare {} {}`",
+            if names.is_empty() {
+                "this chapter has none".to_owned()
+            } else {
+                names.join(", ")
+            },
+            chapter.crate_name(),
+            chapter.listings.first().map_or("A", |l| l.id),
+            chapter.listings.get(1).map_or("B", |l| l.id),
+        )));
+    }
+    let mut listings = plan::resolve(chapter, &exe, &specs).map_err(|id| {
+        let mut message = crate::ids::unknown(chapter, &id, &[]);
+        if !chapter.sets.is_empty() {
+            let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
+            message.push_str(&format!("\nnamed comparisons: {}", names.join(" ")));
+        }
+        Failure::Usage(message)
+    })?;
+    let ids_ok = specs
+        .iter()
+        .filter_map(|spec| {
+            spec.split_whitespace()
+                .next()
+                .and_then(|id| chapter.find(id))
+        })
+        .all(|l| l.kind == if serving { Kind::Server } else { Kind::Plain });
+    if !ids_ok {
+        let server_sets: Vec<&str> = chapter
+            .sets
+            .iter()
+            .filter(|s| !s.load.is_empty())
+            .map(|s| s.name)
+            .collect();
+        return Err(Failure::Usage(if serving {
+            "a set of servers can only hold servers".into()
+        } else if server_sets.is_empty() {
+            "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into()
+        } else {
+            format!(
+                "compare times listings that end by themselves; servers are timed under a load by a named set: compare {}",
+                server_sets.join(" / ")
+            )
+        }));
+    }
+    if cli.python
+        && !serving
+        && let Some(set) = set
+        && let Some(flag) = cli
+            .pass
+            .iter()
+            .find(|f| f.starts_with("--") && !set.python_flags.contains(&f.as_str()))
+    {
+        return Err(Failure::Usage(format!(
+            "with --python, flags after `--` must mean the same on both sides; {flag} would change the Rust side only{}",
+            if set.python_flags.is_empty() {
+                " (this set's Python rows take none)".to_owned()
+            } else {
+                format!(" (both sides take: {})", set.python_flags.join(" "))
+            }
+        )));
+    }
+    if cli.python && set.is_none() {
+        return Err(Failure::Usage(
+            "--python goes with a named comparison (see `compare --list`)".into(),
+        ));
+    }
+    // Fail on an unwritable chart path now, not after minutes of runs.
+    if let Some(path) = &cli.svg {
+        std::fs::write(path, "")
+            .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
+    }
+    let python = match set {
+        Some(set) if cli.python && set.python.is_empty() => {
+            eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
+            None
+        }
+        Some(set) if cli.python => match python::python_interpreter(set.python) {
+            Some(python) => Some((set, python)),
+            None => {
+                eprintln!("note: python3 is not installed; comparing the Rust side only");
+                None
+            }
+        },
+        _ => None,
+    };
+    // One demo server for every row that asks for `{demo}` (the set's
+    // flags, its Python rows), so all of them meet the same server and
+    // no row pays for a server of its own. Kept alive until the end.
+    let wants_demo = flags.iter().any(|f| f.contains("{demo}"))
+        || python
+            .as_ref()
+            .is_some_and(|(set, _)| set.python.iter().any(|p| p.contains("{demo}")));
+    let mut demo_server = None;
+    let mut flags = flags;
+    let demo_url = if wants_demo {
+        let latency = plan::latency_in(&flags);
+        let server =
+            DemoServer::start_with(DemoConfig { port: 0, latency }).map_err(Failure::Listing)?;
+        let url = format!("{}/", server.url());
+        demo_server = Some(server);
+        for flag in &mut flags {
+            *flag = flag.replace("{demo}", &url);
+        }
+        Some(url)
+    } else {
+        None
+    };
+    if let Some((set, python)) = python {
+        let mut rows = python::python_rows(&python, set.python, demo_url.as_deref());
+        if !serving {
+            // The flags after `--` both sides share (checked above).
+            for row in &mut rows {
+                let words = plan::merge_flags(&row.args[1..], &cli.pass);
+                row.args.truncate(1);
+                row.args.extend(words);
+            }
+        }
+        listings.extend(rows);
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build, so the times below are not representative; use `cargo run --release -p {} -- compare ...`",
+            chapter.crate_name()
+        );
+    }
+    let plan = Plan {
+        listings,
+        runs: usize::try_from(cli.runs).unwrap_or(1),
+        warmup: usize::try_from(cli.warmup).unwrap_or(0),
+        flags,
+        load,
+    };
+    if !cli.json {
+        let ids: Vec<String> = plan.listings.iter().map(Row::label).collect();
+        eprintln!(
+            "comparing {} ({} run(s) each after {} warm-up, alternating order; each run is a child process)",
+            ids.join(" vs "),
+            plan.runs,
+            plan.warmup
+        );
+        if !plan.flags.is_empty() && !serving {
+            eprintln!("the listings run with: {}", plan.flags.join(" "));
+        }
+        if serving {
+            eprintln!(
+                "each server is started, loaded with `{}` and stopped; its time is the load's own",
+                plan.load.join(" ").replace("{addr}", "ADDRESS")
+            );
+        }
+    }
+    let results = exec::run(&exe, &plan).map_err(|e| {
+        if let Some(path) = &cli.svg {
+            let _ = std::fs::remove_file(path); // the empty file written above
+        }
+        Failure::Listing(e.context("compare stopped"))
+    })?;
+    if cli.json {
+        println!("{}", results.render_json(&plan));
+    } else if cli.markdown {
+        print!("{}", results.render_markdown(&plan));
+    } else {
+        print!("{}", results.render_text());
+    }
+    if let Some(path) = &cli.svg {
+        std::fs::write(path, results.render_svg())
+            .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
+        eprintln!("chart written to {}", path.display());
+    }
+    drop(demo_server);
+    Ok(())
+}
+

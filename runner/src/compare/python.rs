@@ -1,0 +1,109 @@
+//! The Python rows: our own Python counterparts in `scripts/python`, the
+//! interpreter to run them with, and the venv made on demand.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::plan::Row;
+
+/// Where the Python counterparts live: `scripts/python` of this workspace.
+pub fn python_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
+}
+
+/// The scripts that need a package from `requirements.txt` (aiohttp).
+const NEEDS_PACKAGES: &[&str] = &["requests_demo.py"];
+
+/// The Python to run `specs` with: the project's venv when it exists;
+/// otherwise `python3` from the PATH, after making the venv with
+/// `scripts/python/setup.sh` first when a script needs a package (it
+/// installs the pinned aiohttp); `None` without any python3.
+pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
+    let venv = python_dir().join(".venv/bin/python3");
+    if venv.exists() {
+        return Some(venv);
+    }
+    let found = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        return None;
+    }
+    let needs_packages = specs
+        .iter()
+        .any(|spec| NEEDS_PACKAGES.iter().any(|script| spec.starts_with(script)));
+    if !needs_packages {
+        return Some(PathBuf::from("python3"));
+    }
+    let setup = python_dir().join("setup.sh");
+    eprintln!(
+        "setting up the Python side once: {} (a venv with the pinned requirements)",
+        setup.display()
+    );
+    let made = Command::new("bash")
+        .arg(&setup)
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made && venv.exists() {
+        Some(venv)
+    } else {
+        eprintln!(
+            "note: the venv could not be made; using python3 from the PATH, so rows that need aiohttp may fail"
+        );
+        Some(PathBuf::from("python3"))
+    }
+}
+
+/// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`.
+pub fn python_rows(python: &Path, specs: &[&str], demo_url: Option<&str>) -> Vec<Row> {
+    specs
+        .iter()
+        .map(|spec| {
+            let words: Vec<String> = spec
+                .split_whitespace()
+                .map(|w| w.replace("{demo}", demo_url.unwrap_or("http://127.0.0.1:9")))
+                .collect();
+            let script = python_dir().join(&words[0]);
+            Row {
+                label: format!("python {}", spec.replace("{demo}", "DEMO")),
+                title: "the Python counterpart".to_owned(),
+                program: python.to_owned(),
+                args: std::iter::once(script.display().to_string())
+                    .chain(words[1..].iter().cloned())
+                    .collect(),
+                takes_flags: false,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_rows_name_the_script_and_fill_in_the_demo_url() {
+        let rows = python_rows(
+            Path::new("python3"),
+            &["requests_demo.py --url {demo} --sequential"],
+            Some("http://127.0.0.1:1234/"),
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].label,
+            "python requests_demo.py --url DEMO --sequential"
+        );
+        assert!(rows[0].args[0].ends_with("scripts/python/requests_demo.py"));
+        assert_eq!(
+            rows[0].args[1..],
+            ["--url", "http://127.0.0.1:1234/", "--sequential"]
+        );
+        assert!(!rows[0].takes_flags);
+        assert!(python_dir().join("requests_demo.py").exists());
+    }
+
+}
