@@ -8,24 +8,9 @@ use shared_util::ctx::WORKER_ARG;
 
 use crate::args::{self, Cli, Command};
 use crate::chapter::Chapter;
+use crate::error::{Failure, error_chain};
 use crate::run::{Mode, build_ctx, run_listing};
 use crate::{compare, ids, list, sequence};
-
-/// Why the runner stops with a non-zero exit code.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// The user's mistake: exit code 2.
-    Usage(String),
-    /// A listing failed: exit code 1.
-    Listing(anyhow::Error),
-}
-
-/// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,
-/// without a backtrace (anyhow's `{:?}` adds one whenever RUST_BACKTRACE is
-/// set).
-pub(crate) fn error_chain(error: &anyhow::Error) -> String {
-    format!("{error:#}")
-}
 
 /// Runs a chapter binary: `fn main() -> ExitCode { runner::main(&CHAPTER) }`.
 ///
@@ -112,10 +97,21 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
                 Ok(())
             }
             Some(id) => {
-                let listing = chapter
-                    .find(&id)
-                    .ok_or_else(|| Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter))))?;
-                run_listing(listing, &cli.run, cli.source, &mut ctx_for(&cli.run)?, Mode::Single)
+                if let Some(more) = cli.more.first() {
+                    return Err(Failure::Usage(format!(
+                        "unexpected argument '{more}': a run takes one listing id; `all` runs every listing, `walk {id}` goes on from {id}, `compare {id} {more}` times them side by side"
+                    )));
+                }
+                let listing = chapter.find(&id).ok_or_else(|| {
+                    Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter)))
+                })?;
+                run_listing(
+                    listing,
+                    &cli.run,
+                    cli.source,
+                    &mut ctx_for(&cli.run)?,
+                    Mode::Single,
+                )
             }
         },
     }

@@ -21,8 +21,11 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The listing to run: `2.9`, `9` or `2_9` (`list` shows them all).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", index = 1)]
     pub id: Option<String>,
+    /// Words after the id: refused with a hint (one listing at a time).
+    #[arg(hide = true, num_args = 0.., value_name = "MORE", index = 2)]
+    pub more: Vec<String>,
     /// Print the listing's source before running it.
     #[arg(long)]
     pub source: bool,
@@ -167,7 +170,7 @@ pub(crate) struct RunArgs {
     pub port: Option<u16>,
     /// How many requests request-heavy listings send.
     #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<usize>(1, Some(10_000_000)))]
+          value_parser = whole_number::<usize>(0, Some(10_000_000)))]
     pub requests: Option<usize>,
     /// Latency the in-process demo server adds to every request.
     #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Listing options",
@@ -227,7 +230,8 @@ pub(crate) fn command(chapter: &Chapter) -> clap::Command {
     let options = chapter.options;
     let add_options = move |command: clap::Command| {
         if options.any {
-            (options.augment)(command.next_help_heading(heading.clone()))
+            let command = command.next_help_heading(heading.clone());
+            augment_keeping_about(command, options.augment).next_help_heading(None::<&str>)
         } else {
             command
         }
@@ -241,15 +245,48 @@ pub(crate) fn command(chapter: &Chapter) -> clap::Command {
             chapter.number, chapter.title
         ))
         .after_help(examples(chapter))
+        .mut_arg("id", |arg| arg.help(id_help(chapter)))
         .mut_subcommand("all", &add_options)
         .mut_subcommand("walk", &add_options)
         .mut_subcommand("compare", |c| c.after_help(compare_examples(chapter)));
     for tool in chapter.tools {
-        command = command.subcommand((tool.augment)(
-            clap::Command::new(tool.name).about(tool.about),
-        ));
+        let sub = clap::Command::new(tool.name).about(tool.about);
+        command = command.subcommand(augment_keeping_about(sub, tool.augment));
     }
     command
+}
+
+/// Adds a derived struct's flags to `command`. `augment_args` also sets
+/// the command's about from the struct's doc comment; the command keeps
+/// its own.
+fn augment_keeping_about(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let mut command = augment(command);
+    if let Some(about) = about {
+        command = command.about(about);
+    }
+    if let Some(long_about) = long_about {
+        command = command.long_about(long_about);
+    }
+    command
+}
+
+/// `The listing to run: 7.4, 4 or 7_4`, in this chapter's own ids.
+fn id_help(chapter: &Chapter) -> String {
+    let example = chapter
+        .listings
+        .iter()
+        .find(|l| l.id.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .map_or("1.1", |l| l.id);
+    let (_, minor) = example.split_once('.').unwrap_or(("", example));
+    format!(
+        "The listing to run: `{example}`, `{minor}` or `{}` (`list` shows them all)",
+        example.replace('.', "_")
+    )
 }
 
 /// `Examples:` for this chapter: its first listing, a timer listing with a
@@ -299,31 +336,42 @@ fn examples(chapter: &Chapter) -> String {
     text
 }
 
-/// `Examples:` under `compare --help`.
+/// `Examples:` under `compare --help`, from this chapter's own sets.
 fn compare_examples(chapter: &Chapter) -> String {
-    let mut text = String::from("Examples:\n  compare --list");
-    if let Some(set) = chapter.sets.first() {
-        text.push_str(&format!(
-            "\n  compare {} --python --runs 3\n  compare {} --markdown",
-            set.name, set.name
-        ));
+    let quote = |spec: &str| {
+        if spec.contains(' ') {
+            format!("\"{spec}\"")
+        } else {
+            spec.to_owned()
+        }
+    };
+    let mut lines = vec!["compare --list".to_owned()];
+    for set in chapter.sets.iter().take(2) {
+        lines.push(format!("compare {} --runs 3", set.name));
     }
-    let plain: Vec<&str> = chapter
-        .listings
-        .iter()
-        .filter(|l| l.kind == Kind::Plain)
-        .map(|l| l.id)
-        .take(2)
-        .collect();
-    if let [a, b] = plain[..] {
-        text.push_str(&format!("\n  compare {a} {b} --runs 3"));
-        text.push_str(&format!("\n  compare {a} \"{a} --runtime multi-thread\""));
+    if let Some(set) = chapter.sets.iter().find(|s| !s.python.is_empty()) {
+        lines.push(format!("compare {} --python --markdown", set.name));
     }
-    text.push_str(&format!(
-        "\nUse a release build for numbers: cargo run --release -p {} -- compare ...",
+    // Ids with their own flags, quoted: the way to build a comparison of
+    // one's own.
+    let pair: Vec<String> = match chapter.sets.iter().find(|s| s.load.is_empty()) {
+        Some(set) => set.entries.iter().take(2).map(|e| quote(e)).collect(),
+        None => chapter
+            .listings
+            .iter()
+            .filter(|l| l.kind == Kind::Plain && !l.timers_only)
+            .take(2)
+            .map(|l| l.id.to_owned())
+            .collect(),
+    };
+    if pair.len() == 2 {
+        lines.push(format!("compare {} --runs 3", pair.join(" ")));
+    }
+    format!(
+        "Examples:\n  {}\n\nUse a release build for numbers: cargo run --release -p {} -- compare ...",
+        lines.join("\n  "),
         chapter.crate_name()
-    ));
-    text
+    )
 }
 
 #[cfg(test)]

@@ -164,9 +164,7 @@ macro_rules! listing {
             ::std::stringify!($module),
             ::std::include_str!(::std::concat!(::std::stringify!($module), ".rs")),
             $crate::Entry::Async({
-                fn entry(
-                    ctx: &$crate::Ctx,
-                ) -> $crate::LocalBoxFuture<'_, ::anyhow::Result<()>> {
+                fn entry(ctx: &$crate::Ctx) -> $crate::LocalBoxFuture<'_, ::anyhow::Result<()>> {
                     ::std::boxed::Box::pin($module::run(ctx))
                 }
                 entry
@@ -194,9 +192,9 @@ pub struct Chapter {
     pub title: &'static str,
     /// Every listing, in the book's order.
     pub listings: &'static [Listing],
-    /// Named comparisons for `compare NAME` (see [`Set`](crate::Set));
+    /// Named comparisons for `compare NAME` (see [`Set`]);
     /// empty for most chapters.
-    pub sets: &'static [crate::Set],
+    pub sets: &'static [Set],
     /// Programs this binary can become when re-run as a child process (see
     /// [`Worker`]); empty for most chapters.
     pub workers: &'static [Worker],
@@ -212,16 +210,39 @@ impl Chapter {
         format!("chapter{:02}", self.number)
     }
 
-    /// Finds a listing by any accepted spelling of its id: `2.9`, `9`,
-    /// `2_9`, `2.09`, `listing 2.9`.
-    pub fn find(&self, input: &str) -> Option<&'static Listing> {
-        crate::ids::find(self, input)
-    }
-
     /// Where a listing's file lives, relative to the workspace.
     pub fn file_of(&self, listing: &Listing) -> String {
         format!("crates/{}/src/{}.rs", self.crate_name(), listing.module)
     }
+}
+
+/// A named comparison a chapter offers: `cargo run --release -p chapter02
+/// -- compare runtimes`, timed by [`compare`](crate::compare).
+#[derive(Debug, Clone, Copy)]
+pub struct Set {
+    /// The word that selects it, e.g. `runtimes`.
+    pub name: &'static str,
+    /// What it shows, one line for `compare --list`.
+    pub about: &'static str,
+    /// The rows: `"2.19"`, `"2.19 --runtime multi-thread"`; the first is
+    /// the baseline.
+    pub entries: &'static [&'static str],
+    /// Flags for every row (before any given after `--`).
+    pub flags: &'static [&'static str],
+    /// Python counterparts, added with `compare --python`: a script in
+    /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
+    /// demo server `compare` starts (with the set's `--latency-ms`).
+    pub python: &'static [&'static str],
+    /// Flags after `--` that the Python rows take too, with the same
+    /// meaning (`--n` for fib): with `--python`, these go to both sides, and
+    /// any other flag after `--` is refused (it would change one side only).
+    pub python_flags: &'static [&'static str],
+    /// For a set of servers: the command of this binary that loads each
+    /// one, `{addr}` standing for the address the server prints (flags
+    /// after `--` are added here). Empty for listings that end by
+    /// themselves. A row may name another chapter's binary built beside
+    /// this one: `chapter07:7.1`.
+    pub load: &'static [&'static str],
 }
 
 /// A child-process program hidden inside a chapter binary.

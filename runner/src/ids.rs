@@ -43,13 +43,15 @@ fn id_of(listing: &Listing, chapter: u32) -> Option<Id> {
     parse(listing.id, chapter)
 }
 
-/// The listing registered under any spelling of `input`.
-pub(crate) fn find(chapter: &Chapter, input: &str) -> Option<&'static Listing> {
-    let wanted = parse(input, chapter.number)?;
-    chapter
-        .listings
-        .iter()
-        .find(|l| id_of(l, chapter.number).as_ref() == Some(&wanted))
+impl Chapter {
+    /// Finds a listing by any accepted spelling of its id: `2.9`, `9`,
+    /// `2_9`, `2.09`, `listing 2.9`.
+    pub fn find(&self, input: &str) -> Option<&'static Listing> {
+        let wanted = parse(input, self.number)?;
+        self.listings
+            .iter()
+            .find(|l| id_of(l, self.number).as_ref() == Some(&wanted))
+    }
 }
 
 /// The error for an id the chapter does not have: what is nearest, then
@@ -195,11 +197,14 @@ mod tests {
             "it is not among the listings run here; the nearest are 7.11a and 7.13"
         );
         assert_eq!(hint_for("7.11b"), "did you mean 7.11 or 7.11a?");
-        assert_eq!(hint_for("7.30"), "the chapter's listings run from 7.1 to 7.16");
+        assert_eq!(
+            hint_for("7.30"),
+            "the chapter's listings run from 7.1 to 7.16"
+        );
         assert!(hint_for("2.9").contains("chapter 2"), "{}", hint_for("2.9"));
         assert_eq!(hint_for("lsit"), "did you mean the `list` command?");
         assert_eq!(hint_for("zzzzzz"), "");
-        assert!(find(&SEVEN, "11a").is_some());
-        assert!(find(&SEVEN, "7.12").is_none());
+        assert!(SEVEN.find("11a").is_some());
+        assert!(SEVEN.find("7.12").is_none());
     }
 }

@@ -30,6 +30,7 @@ mod app;
 mod args;
 mod chapter;
 pub mod compare;
+mod error;
 mod ids;
 mod list;
 mod run;

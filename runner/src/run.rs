@@ -12,9 +12,9 @@ use shared_util::Ctx;
 use shared_util::ctx::{Flavor, UsageError};
 use shared_util::{debug, timeline};
 
-use crate::app::Failure;
 use crate::args::RunArgs;
 use crate::chapter::{Entry, Listing};
+use crate::error::Failure;
 use crate::source;
 
 /// How a listing is being run: alone, or as part of `all`/`walk`.
@@ -44,7 +44,10 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
         ));
     }
     let mut ctx = Ctx::default();
-    ctx.url = args.url.as_ref().map(|u| u.trim_end_matches('/').to_owned());
+    ctx.url = args
+        .url
+        .as_ref()
+        .map(|u| u.trim_end_matches('/').to_owned());
     ctx.demo = args.demo;
     ctx.count = args.count;
     ctx.port = args.port;
@@ -75,7 +78,10 @@ pub(crate) fn check_url(url: &str) -> Result<(), String> {
 /// Why `--virtual-time` cannot pause this listing's clock, if it cannot.
 fn no_virtual_time(listing: &Listing, flavor: Flavor) -> Option<String> {
     if matches!(listing.entry, Entry::Sync(_)) {
-        Some("it drives its own threads or runtime, which the runner's paused clock does not reach".to_owned())
+        Some(
+            "it drives its own threads or runtime, which the runner's paused clock does not reach"
+                .to_owned(),
+        )
     } else if !listing.timers_only {
         Some("it does CPU or I/O work, which a paused clock cannot time".to_owned())
     } else if flavor != Flavor::CurrentThread {

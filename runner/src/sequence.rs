@@ -4,9 +4,9 @@ use std::io::{BufRead as _, Write as _};
 
 use shared_util::Ctx;
 
-use crate::app::{Failure, error_chain};
 use crate::args::RunArgs;
 use crate::chapter::{Chapter, Kind};
+use crate::error::{Failure, error_chain};
 use crate::run::{Mode, run_listing};
 use crate::source;
 

@@ -23,9 +23,9 @@ mod l08_thread_requests;
 mod l08a_message_loop;
 mod l08b_event_loop_tasks;
 
-use runner::{Chapter, ChapterOptions, Worker};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions, Worker};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -69,4 +69,3 @@ pub struct Options {
           value_parser = runner::whole_number::<u64>(0, None))]
     pub n: u64,
 }
-

@@ -35,9 +35,9 @@ mod l22_runtime_handle;
 mod l23_debug_mode;
 mod l24_slow_poll_threshold;
 
-use runner::{Chapter, ChapterOptions};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]

@@ -23,9 +23,9 @@ mod l08_echo_server;
 mod l09_signal_handler;
 mod l10_graceful_echo_server;
 
-use runner::{Chapter, ChapterOptions, Tool};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions, Tool};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]

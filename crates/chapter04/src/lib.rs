@@ -30,9 +30,9 @@ mod l14_first_completed_loop;
 mod l15_wait_timeout;
 mod l16_which_task;
 
-use runner::{Chapter, ChapterOptions};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]

@@ -7,8 +7,8 @@
 //! `--count N` sets the smaller count (the other is twice as far);
 //! `--sequential` runs the two children one after the other instead.
 
-use shared_util::ctx::worker_command;
 use shared_util::cpu::BOOK_COUNT;
+use shared_util::ctx::worker_command;
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 

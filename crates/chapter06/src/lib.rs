@@ -34,9 +34,9 @@ mod l14_progress;
 
 pub use l11_race::misses;
 
-use runner::{Chapter, ChapterOptions};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -92,4 +92,3 @@ pub struct Options {
     #[arg(long)]
     pub sequential: bool,
 }
-

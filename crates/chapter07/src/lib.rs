@@ -31,9 +31,9 @@ pub mod l17a_sha256;
 mod l18_row_means;
 mod l19_row_means_pool;
 
-use runner::{Chapter, ChapterOptions};
 use runner::Set;
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -53,7 +53,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "7.10", l10_threadsafe_list, "A list whose find-and-replace relocks; a reentrant mutex fixes it"),
         listing!(sync "7.11", l11_deadlock, "Two threads, two locks, opposite order: deadlock detected"),
         listing!(sync "7.11a", l11a_lock_order, "The fix: one lock order"),
-        listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive(),
+        listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive().through("7.15"),
         listing!(sync "7.16", l16_scrypt_sequential, "scrypt over 10,000 random passwords, one at a time"),
         listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores"),
         listing!(sync "7.17a", l17a_sha256, "SHA-256 of large buffers on one thread and on a pool"),
@@ -113,4 +113,3 @@ pub struct Options {
           value_parser = runner::whole_number::<u64>(0, None))]
     pub cols: u64,
 }
-

@@ -29,8 +29,8 @@ mod l12_server_state;
 mod l13_chat_server;
 mod l14_chat_client;
 
-use runner::{Chapter, ChapterOptions};
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -77,4 +77,3 @@ pub struct Options {
     #[arg(long, value_name = "NAME", default_value = "rustacean")]
     pub username: String,
 }
-

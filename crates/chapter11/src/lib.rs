@@ -55,8 +55,8 @@ mod l12_upload_server;
 mod l13_missed_events;
 mod l14_condition;
 
-use runner::{Chapter, ChapterOptions};
 use runner::listing;
+use runner::{Chapter, ChapterOptions};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]

@@ -28,8 +28,8 @@ mod l12_naive_echo_client;
 mod l13_echo_with_pauses;
 mod l14_prompt_driven;
 
-use runner::{Chapter, ChapterOptions, Worker};
 use runner::listing;
+use runner::{Chapter, ChapterOptions, Worker};
 
 /// The chapter's listings, in the book's order, and the child programs
 /// this binary can become.

@@ -61,7 +61,6 @@ pub fn write_own_stats() {
     let _ = std::fs::write(path, format!("{} {rss}\n", cpu.as_micros()));
 }
 
-
 /// Runs the plan with the binary at `exe`; on a failed run, an error
 /// naming the listing and the run.
 pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
@@ -132,12 +131,7 @@ fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path) -> anyhow::Result<Results> 
     Ok(Results { rows, unit })
 }
 
-fn run_once(
-    exe: &Path,
-    entry: &Row,
-    flags: &[String],
-    stats_dir: &Path,
-) -> anyhow::Result<Sample> {
+fn run_once(exe: &Path, entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<Sample> {
     let _ = exe;
     let stats_file: PathBuf = stats_dir.join("stats");
     let _ = std::fs::remove_file(&stats_file);
@@ -352,7 +346,6 @@ fn run_server_once(
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +364,4 @@ mod tests {
         );
         assert_eq!(why_it_failed(""), "");
     }
-
 }

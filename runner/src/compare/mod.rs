@@ -20,7 +20,6 @@
 //! table also gives a rate); CPU and peak memory are the server's, read
 //! from `/proc` while it runs.
 
-
 mod exec;
 mod plan;
 mod python;
@@ -33,39 +32,10 @@ pub use stats::{Results, Sample, Summary};
 
 use shared_util::demo_server::{DemoConfig, DemoServer};
 
-use crate::app::Failure;
 use crate::args::CompareArgs;
+pub use crate::chapter::Set;
 use crate::chapter::{Chapter, Kind};
-
-/// A named comparison a chapter offers: `cargo run --release -p chapter02
-/// -- compare runtimes`. Each entry is an id with optional flags.
-#[derive(Debug, Clone, Copy)]
-pub struct Set {
-    /// The word that selects it, e.g. `runtimes`.
-    pub name: &'static str,
-    /// What it shows, one line for `compare --list`.
-    pub about: &'static str,
-    /// The rows: `"2.19"`, `"2.19 --runtime multi-thread"`; the first is
-    /// the baseline.
-    pub entries: &'static [&'static str],
-    /// Flags for every row (before any given after `--`).
-    pub flags: &'static [&'static str],
-    /// Python counterparts, added with `compare --python`: a script in
-    /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
-    /// demo server `compare` starts (with the set's `--latency-ms`).
-    pub python: &'static [&'static str],
-    /// Flags after `--` that the Python rows take too, with the same
-    /// meaning (`--n` for fib): with `--python`, these go to both sides, and
-    /// any other flag after `--` is refused (it would change one side only).
-    pub python_flags: &'static [&'static str],
-    /// For a set of servers: the command of this binary that loads each
-    /// one, `{addr}` standing for the address the server prints (flags
-    /// after `--` are added here). Empty for listings that end by
-    /// themselves. A row may name another chapter's binary built beside
-    /// this one: `chapter07:7.1`.
-    pub load: &'static [&'static str],
-}
-
+use crate::error::Failure;
 
 /// `compare`: runs the rows the arguments name and prints the table.
 pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failure> {
@@ -309,4 +279,3 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     drop(demo_server);
     Ok(())
 }
-

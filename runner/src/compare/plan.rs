@@ -33,7 +33,6 @@ impl Row {
     }
 }
 
-
 /// What `compare` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -49,7 +48,6 @@ pub struct Plan {
     /// empty for listings that end by themselves.
     pub load: Vec<String>,
 }
-
 
 /// A row that runs another chapter's binary: `chapter07:7.1 --flag` gives
 /// `("chapter07", "7.1 --flag")`.
@@ -126,7 +124,6 @@ fn foreign_title(program: &Path, id: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-
 /// A set's flags with the user's (after `--`) on top: a flag the user gives
 /// replaces the set's flag of the same name and its value.
 pub(crate) fn merge_flags(set: &[String], user: &[String]) -> Vec<String> {
@@ -181,5 +178,4 @@ mod tests {
         );
         assert_eq!(merge_flags(&set, &[]), set);
     }
-
 }

@@ -105,5 +105,4 @@ mod tests {
         assert!(!rows[0].takes_flags);
         assert!(python_dir().join("requests_demo.py").exists());
     }
-
 }

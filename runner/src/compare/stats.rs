@@ -19,7 +19,6 @@ pub struct Sample {
     pub work: u64,
 }
 
-
 /// The recorded runs of every listing, in plan order.
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -28,7 +27,6 @@ pub struct Results {
     /// What the load counted (`round-trips`), when it reported work.
     pub unit: Option<String>,
 }
-
 
 /// Summary numbers of one listing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,7 +83,6 @@ impl Results {
             })
             .collect()
     }
-
 }
 
 pub(crate) fn median(values: &[f64]) -> f64 {
@@ -102,7 +99,6 @@ pub(crate) fn median(values: &[f64]) -> f64 {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +108,4 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
-
 }

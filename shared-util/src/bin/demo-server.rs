@@ -50,9 +50,9 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
             "-h" | "--help" => return Ok(None),
             "--port" => {
                 let text = value("a port, 0-65535")?;
-                parsed.port = text
-                    .parse()
-                    .map_err(|_| format!("invalid value '{text}' for --port: give a port, 0-65535"))?;
+                parsed.port = text.parse().map_err(|_| {
+                    format!("invalid value '{text}' for --port: give a port, 0-65535")
+                })?;
             }
             "--latency-ms" => {
                 let text = value("milliseconds")?;

@@ -1,0 +1,17 @@
+//! Why a run stops with a non-zero exit code.
+
+/// Why the runner stops with a non-zero exit code.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The user's mistake: exit code 2.
+    Usage(String),
+    /// A listing failed: exit code 1.
+    Listing(anyhow::Error),
+}
+
+/// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,
+/// without a backtrace (anyhow's `{:?}` adds one whenever RUST_BACKTRACE is
+/// set).
+pub(crate) fn error_chain(error: &anyhow::Error) -> String {
+    format!("{error:#}")
+}
