@@ -307,14 +307,35 @@ fn run_tool<T: ToolMain>(matches: &clap::ArgMatches) -> ExitCode {
 /// `#[derive(clap::Args)]` struct (defaults and help in one place) and read
 /// by a listing with `ctx.options::<crate::Options>()`.
 ///
-/// ```ignore
+/// ```
+/// /// Options of this chapter's listings.
 /// #[derive(Debug, clap::Args)]
 /// pub struct Options {
 ///     /// 7.16/7.17: how many passwords to hash.
 ///     #[arg(long, default_value_t = 10_000)]
 ///     pub passwords: u64,
 /// }
-/// // in CHAPTER: options: ChapterOptions::of::<Options>(),
+///
+/// // In the chapter's table: `options: ChapterOptions::of::<Options>()`.
+/// static OPTIONS: runner::ChapterOptions = runner::ChapterOptions::of::<Options>();
+///
+/// // In a listing:
+/// fn count(ctx: &shared_util::Ctx) -> u64 {
+///     ctx.options::<Options>().passwords
+/// }
+/// ```
+///
+/// A misspelt option is a compile error, not a silent default:
+///
+/// ```compile_fail
+/// # #[derive(Debug, clap::Args)]
+/// # pub struct Options {
+/// #     #[arg(long, default_value_t = 10_000)]
+/// #     pub passwords: u64,
+/// # }
+/// fn count(ctx: &shared_util::Ctx) -> u64 {
+///     ctx.options::<Options>().passwrods // misspelt: no such field
+/// }
 /// ```
 #[derive(Clone, Copy)]
 pub struct ChapterOptions {

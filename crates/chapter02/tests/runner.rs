@@ -435,3 +435,105 @@ fn compare_python_passes_the_flags_both_sides_share() {
     }
     assert_eq!(json["flags"], serde_json::json!(["--count", "50"]));
 }
+
+/// `SUB --help`'s flag names (`--json`, `--runs`, ...).
+fn flags_in_help(args: &[&str]) -> Vec<String> {
+    let run = run_bin(BIN, args, "");
+    assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+    run.stdout
+        .split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches([',', '.']).to_owned())
+        .collect()
+}
+
+#[test]
+fn each_subcommand_help_lists_only_its_own_flags() {
+    let has = |flags: &[String], flag: &str| flags.iter().any(|f| f == flag);
+    let list = flags_in_help(&["list", "--help"]);
+    assert!(has(&list, "--json"), "{list:?}");
+    for flag in ["--runs", "--timeline", "--python", "--no-pause", "--count"] {
+        assert!(!has(&list, flag), "list --help shows {flag}: {list:?}");
+    }
+    let compare = flags_in_help(&["compare", "--help"]);
+    for flag in ["--runs", "--warmup", "--json", "--markdown", "--svg", "--python", "--list"] {
+        assert!(has(&compare, flag), "compare --help lacks {flag}: {compare:?}");
+    }
+    for flag in ["--timeline", "--no-pause", "--count", "--source"] {
+        assert!(!has(&compare, flag), "compare --help shows {flag}");
+    }
+    let walk = flags_in_help(&["walk", "--help"]);
+    for flag in ["--no-pause", "--timeline", "--virtual-time", "--count"] {
+        assert!(has(&walk, flag), "walk --help lacks {flag}: {walk:?}");
+    }
+    for flag in ["--runs", "--json", "--python", "--svg"] {
+        assert!(!has(&walk, flag), "walk --help shows {flag}");
+    }
+}
+
+#[test]
+fn flags_of_another_subcommand_are_clap_errors() {
+    for args in [
+        &["list", "--runs", "3"][..],
+        &["list", "--timeline"],
+        &["2.4", "--json"],
+        &["all", "--python"],
+        &["walk", "--svg", "x.svg"],
+    ] {
+        let run = run_bin(BIN, args, "");
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(
+            run.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn negative_numbers_get_a_plain_range_error() {
+    for (args, message) in [
+        (&["2.18", "--count", "-5"][..], "'-5' is not a whole number 1 or more"),
+        (&["2.9", "--scale", "-1"], "'-1' is not a factor above 0"),
+        (&["2.9", "--workers", "0"], "'0' is not a whole number from 1 to 1024"),
+        (&["2.23", "--slow-poll-ms", "0"], "'0' is not a whole number 1 or more"),
+    ] {
+        let run = run_bin(BIN, args, "");
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("tip:"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn help_shows_this_chapters_own_examples() {
+    let run = run_bin(BIN, &["--help"], "");
+    assert_eq!(run.code, Some(0));
+    let examples = &run.stdout[run.stdout.find("Examples:").expect("an Examples section")..];
+    assert!(examples.contains("2.1 --timeline"), "{examples}");
+    assert!(examples.contains("compare runtimes"), "{examples}");
+    assert!(run.stdout.contains("`2.1`, `1` or `2_1`"), "{}", run.stdout);
+}
+
+#[test]
+fn a_misspelt_command_is_suggested() {
+    let run = run_bin(BIN, &["lsit"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("did you mean the `list` command?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_id_of_another_chapter_names_its_binary() {
+    let run = run_bin(BIN, &["3.4"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("`cargo run -p chapter03 -- 3.4`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -26,3 +26,30 @@ fn a_bad_password_count_is_a_usage_error() {
     let run = run_bin(BIN, &["7.16", "--passwords", "many"], "");
     assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
+
+#[test]
+fn unknown_ids_are_answered_by_their_place_in_the_book() {
+    for (id, hint) in [
+        ("7.14", "listing 7.13 covers 7.13–7.15"),
+        ("7.12", "the nearest are 7.11a and 7.13"),
+        ("7.30", "the chapter's listings run from 7.1 to 7.19"),
+    ] {
+        let run = run_bin(BIN, &[id], "");
+        assert_eq!(run.code, Some(2), "{id}");
+        assert!(run.stderr.contains(hint), "{id}: {}", run.stderr);
+        assert!(!run.stderr.contains("did you mean 7.1?"), "{id}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn chapter_options_are_typed_and_shown_under_their_own_heading() {
+    let run = run_bin(BIN, &["--help"], "");
+    assert_eq!(run.code, Some(0));
+    let options = &run.stdout[run.stdout.find("Options of chapter 7").expect("a heading")..];
+    assert!(options.contains("--passwords <N>"), "{options}");
+    assert!(options.contains("[default: 10000]"), "{options}");
+    // The subcommands that run listings take them too; list does not.
+    assert!(run_bin(BIN, &["walk", "--help"], "").stdout.contains("--passwords"));
+    let list = run_bin(BIN, &["list", "--passwords", "3"], "");
+    assert_eq!(list.code, Some(2));
+}
