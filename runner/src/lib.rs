@@ -31,6 +31,7 @@ mod args;
 mod chapter;
 pub mod compare;
 mod error;
+mod help;
 mod ids;
 mod list;
 mod run;

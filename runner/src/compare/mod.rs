@@ -20,13 +20,16 @@
 //! table also gives a rate); CPU and peak memory are the server's, read
 //! from `/proc` while it runs.
 
+mod child;
 mod exec;
 mod plan;
 mod python;
 mod render;
+mod serve;
 mod stats;
+mod svg;
 
-pub use exec::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, write_own_stats};
+pub use child::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, write_own_stats};
 pub use plan::{Plan, Row};
 pub use stats::{Results, Sample, Summary};
 
@@ -215,6 +218,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     } else {
         None
     };
+    let has_python = python.is_some();
     if let Some((set, python)) = python {
         let mut rows = python::python_rows(&python, set.python, demo_url.as_deref());
         if !serving {
@@ -238,6 +242,11 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         runs: usize::try_from(cli.runs).unwrap_or(1),
         warmup: usize::try_from(cli.warmup).unwrap_or(0),
         flags,
+        python_flags: if serving || !has_python {
+            Vec::new()
+        } else {
+            cli.pass.clone()
+        },
         load,
     };
     if !cli.json {
@@ -269,7 +278,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     } else if cli.markdown {
         print!("{}", results.render_markdown(&plan));
     } else {
-        print!("{}", results.render_text());
+        print!("{}", results.render_text(&plan));
     }
     if let Some(path) = &cli.svg {
         std::fs::write(path, results.render_svg())

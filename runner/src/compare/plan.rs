@@ -31,6 +31,18 @@ impl Row {
     pub fn label(&self) -> String {
         self.label.clone()
     }
+
+    /// The arguments of one run: the row's own, and for listing rows the
+    /// flags given to every row, where the row's own flag of the same name
+    /// wins (`"2.19 --count 5"` with `-- --count 7` runs `--count 5`).
+    pub fn command_args(&self, flags: &[String]) -> Vec<String> {
+        match self.args.split_first() {
+            Some((id, own)) if self.takes_flags => std::iter::once(id.clone())
+                .chain(merge_flags(flags, own))
+                .collect(),
+            _ => self.args.clone(),
+        }
+    }
 }
 
 /// What `compare` was asked to do.
@@ -42,8 +54,12 @@ pub struct Plan {
     pub runs: usize,
     /// Unmeasured runs per listing before the measured ones.
     pub warmup: usize,
-    /// Flags given to every listing (those after `--`).
+    /// Flags given to every row that takes them: a set's, with the user's
+    /// (those after `--`) on top.
     pub flags: Vec<String>,
+    /// The user's flags the Python rows took (already merged into their
+    /// `args`; kept here to be shown under the table).
+    pub python_flags: Vec<String>,
     /// For servers: the load command's arguments (see [`Set::load`]);
     /// empty for listings that end by themselves.
     pub load: Vec<String>,
@@ -166,6 +182,27 @@ mod tests {
         assert_eq!(foreign("python x.py --url http://a:1"), None);
         let exe = Path::new("/t/release/chapter03");
         assert_eq!(sibling(exe, "chapter07"), Path::new("/t/release/chapter07"));
+    }
+
+    #[test]
+    fn a_rows_own_flag_wins_over_the_shared_one() {
+        let row = Row {
+            label: "2.19 --count 5".into(),
+            title: String::new(),
+            program: PathBuf::from("x"),
+            args: vec!["2.19".into(), "--count".into(), "5".into()],
+            takes_flags: true,
+        };
+        let shared = vec!["--count".to_owned(), "7".to_owned(), "--demo".to_owned()];
+        assert_eq!(
+            row.command_args(&shared),
+            ["2.19", "--demo", "--count", "5"]
+        );
+        let python = Row {
+            takes_flags: false,
+            ..row
+        };
+        assert_eq!(python.command_args(&shared), ["2.19", "--count", "5"]);
     }
 
     #[test]

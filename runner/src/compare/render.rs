@@ -1,5 +1,5 @@
-//! Rendering: the results as a text table with a bar chart, Markdown,
-//! JSON and SVG.
+//! Rendering: the results as a text table with a bar chart, Markdown and
+//! JSON (the SVG chart is in `svg.rs`).
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -7,15 +7,19 @@ use std::time::Duration;
 use super::plan::Plan;
 use super::stats::{Results, Summary};
 
+/// The widest title the text table shows; a longer one is shortened.
+const TITLE_WIDTH: usize = 44;
+
 impl Results {
-    /// The table, with a bar chart of the medians under it.
-    pub fn render_text(&self) -> String {
+    /// The table, with the flags the rows shared under it (see
+    /// [`Results::notes`]), then a bar chart of the medians.
+    pub fn render_text(&self, plan: &Plan) -> String {
         let summaries = self.summaries();
         let base = self.rows[0].0.label();
         let title_width = self
             .rows
             .iter()
-            .map(|(l, _)| l.title.chars().count().min(44))
+            .map(|(l, _)| shorten(&l.title, TITLE_WIDTH).chars().count())
             .max()
             .unwrap_or(5);
         let id_width = self
@@ -33,7 +37,7 @@ impl Results {
             "listing", "title", "median", "min", "max", "cpu", "peak mem"
         );
         for ((listing, _), s) in self.rows.iter().zip(&summaries) {
-            let title: String = listing.title.chars().take(44).collect();
+            let title = shorten(&listing.title, TITLE_WIDTH);
             let _ = writeln!(
                 out,
                 "{:<id_width$}  {title:<title_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {}{}",
@@ -46,6 +50,9 @@ impl Results {
                 self.rate_cell(s, rate_header.len()),
                 ratio_words(s.ratio),
             );
+        }
+        for (lead, words) in self.notes(plan) {
+            let _ = writeln!(out, "{lead}: {words}");
         }
         out.push('\n');
         let longest = summaries
@@ -84,8 +91,8 @@ impl Results {
         format!("{rate:>w$}  ", w = width.saturating_sub(2))
     }
 
-    /// The same table in Markdown, for the benchmarks page, with a line
-    /// under it naming the flags the rows ran with and the load, if any.
+    /// The same table in Markdown, for the benchmarks page, with the
+    /// lines of [`Results::notes`] under it.
     pub fn render_markdown(&self, plan: &Plan) -> String {
         let base = self.rows[0].0.label();
         let (rate_head, rate_rule) = match &self.unit {
@@ -114,17 +121,40 @@ impl Results {
                 ratio_words(s.ratio)
             );
         }
-        if !plan.flags.is_empty() && plan.load.is_empty() {
-            let _ = writeln!(out, "\nThe listings ran with `{}`.", plan.flags.join(" "));
-        }
-        if !plan.load.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nEach server was loaded with `{}`.",
-                plan.load.join(" ").replace("{addr}", "ADDRESS")
-            );
+        for (lead, words) in self.notes(plan) {
+            let mut lead = lead.to_owned();
+            lead[..1].make_ascii_uppercase();
+            let _ = writeln!(out, "\n{lead} `{words}`.");
         }
         out
+    }
+
+    /// What the rows ran with beyond their own words, as (who, flags):
+    /// the flags after `--` (merged with a set's), which a row's title,
+    /// written for the listing's defaults, does not show; and a server
+    /// set's load. Python rows take only the user's flags, so they get a
+    /// line of their own when theirs differ.
+    fn notes(&self, plan: &Plan) -> Vec<(&'static str, String)> {
+        let has = |takes: bool| self.rows.iter().any(|(r, _)| r.takes_flags == takes);
+        let mut notes = Vec::new();
+        let (rust, python) = (&plan.flags, &plan.python_flags);
+        if !has(false) || (rust == python) {
+            if !rust.is_empty() {
+                notes.push(("every row ran with", rust.join(" ")));
+            }
+        } else {
+            if has(true) && !rust.is_empty() {
+                notes.push(("every Rust row ran with", rust.join(" ")));
+            }
+            if !python.is_empty() {
+                notes.push(("every Python row ran with", python.join(" ")));
+            }
+        }
+        if !plan.load.is_empty() {
+            let load = plan.load.join(" ").replace("{addr}", "ADDRESS");
+            notes.push(("each server was loaded with", load));
+        }
+        notes
     }
 
     /// Every sample and summary as JSON, for tools.
@@ -158,6 +188,7 @@ impl Results {
             "runs": plan.runs,
             "warmup": plan.warmup,
             "flags": plan.flags,
+            "python_flags": plan.python_flags,
             "load": plan.load,
             "unit": self.unit,
             "release_build": !cfg!(debug_assertions),
@@ -165,65 +196,33 @@ impl Results {
         }))
         .expect("JSON values always serialise")
     }
+}
 
-    /// The bar chart of medians as SVG, labels at the left of the bars.
-    pub fn render_svg(&self) -> String {
-        let summaries = self.summaries();
-        let longest = summaries
-            .iter()
-            .map(|s| s.median)
-            .max()
-            .unwrap_or_default()
-            .as_secs_f64()
-            .max(1e-9);
-        let label_chars = self
-            .rows
-            .iter()
-            .map(|(l, _)| l.label().chars().count())
-            .max()
-            .unwrap_or(4);
-        // Monospace at 14 px is about 8.4 px a character.
-        let left = 20.0 + 8.4 * label_chars as f64;
-        let bar_room = 460.0;
-        let total = left + bar_room + 300.0;
-        let row = 30.0;
-        let height = 20.0 + row * summaries.len() as f64 + 10.0;
-        let mut svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{total:.0}" height="{height}" font-family="monospace" font-size="14"><rect width="100%" height="100%" fill="white"/>"#
-        );
-        svg.push('\n');
-        for (i, ((listing, _), s)) in self.rows.iter().zip(&summaries).enumerate() {
-            let y = 20.0 + row * i as f64;
-            let width = s.median.as_secs_f64() / longest * bar_room;
-            let rate = match (&self.unit, s.rate) {
-                (Some(unit), Some(rate)) => format!(", {rate:.0} {unit}/s"),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{left:.1}" y="{:.1}" width="{width:.1}" height="20" fill="#1f4e99"/><text x="{:.1}" y="{:.1}">{} ({}{rate})</text>"##,
-                left - 10.0,
-                y + 15.0,
-                escape_xml(&listing.label()),
-                y,
-                left + width + 10.0,
-                y + 15.0,
-                seconds(s.median),
-                ratio_words(s.ratio)
-            );
-        }
-        svg.push_str("</svg>\n");
-        svg
+/// `title` in at most `max` characters: whole when it fits, else cut
+/// after the last whole word that fits, then `…`. Only a first word longer
+/// than `max` is cut inside.
+fn shorten(title: &str, max: usize) -> String {
+    if title.chars().count() <= max {
+        return title.to_owned();
     }
+    let room = max.saturating_sub(1); // for the `…`
+    let end = title
+        .char_indices()
+        .nth(room)
+        .map_or(title.len(), |(i, _)| i);
+    let (head, rest) = title.split_at(end);
+    let words = if rest.starts_with(char::is_whitespace) {
+        head
+    } else {
+        head.rfind(char::is_whitespace).map_or("", |i| &head[..i])
+    };
+    let words = words.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—')
+    });
+    format!("{}…", if words.is_empty() { head } else { words })
 }
 
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn seconds(d: Duration) -> String {
+pub(super) fn seconds(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
 }
 
@@ -236,7 +235,7 @@ fn mebibytes(bytes: u64) -> String {
 }
 
 /// `1.00x`, `2.12x faster`, `1.50x slower`.
-fn ratio_words(ratio: f64) -> String {
+pub(super) fn ratio_words(ratio: f64) -> String {
     if (ratio - 1.0).abs() < 0.005 {
         "1.00x".to_owned()
     } else if ratio < 1.0 {
@@ -248,7 +247,99 @@ fn ratio_words(ratio: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plan::Row;
+    use super::super::stats::Sample;
     use super::*;
+
+    fn row(label: &str, title: &str, takes_flags: bool) -> (Row, Vec<Sample>) {
+        let sample = Sample {
+            wall: Duration::from_millis(100),
+            cpu: Duration::from_millis(90),
+            peak_rss: 1 << 20,
+            work: 0,
+        };
+        let row = Row {
+            label: label.to_owned(),
+            title: title.to_owned(),
+            program: "x".into(),
+            args: label.split_whitespace().map(str::to_owned).collect(),
+            takes_flags,
+        };
+        (row, vec![sample])
+    }
+
+    fn plan(flags: &[&str], python_flags: &[&str]) -> Plan {
+        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+        Plan {
+            listings: Vec::new(),
+            runs: 1,
+            warmup: 0,
+            flags: owned(flags),
+            python_flags: owned(python_flags),
+            load: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn long_titles_end_at_a_whole_word() {
+        let title = "I/O and CPU work side by side: fetch, format headers, write a file";
+        let short = shorten(title, 44);
+        assert_eq!(short, "I/O and CPU work side by side: fetch…");
+        assert!(short.chars().count() <= 44);
+        // A word ending exactly at the limit is kept whole.
+        assert_eq!(shorten("abc defg hij", 9), "abc defg…");
+        // Punctuation left dangling at the cut goes too.
+        assert_eq!(shorten("one two: three four", 12), "one two…");
+        assert_eq!(shorten("fits as it is", 44), "fits as it is");
+        // Only a single word longer than the room is cut inside.
+        assert_eq!(shorten("abcdefghij klm", 5), "abcd…");
+    }
+
+    #[test]
+    fn the_text_table_names_the_flags_every_row_ran_with() {
+        let results = Results {
+            rows: vec![
+                row(
+                    "1.5",
+                    "fib(40) and fib(41) one after the other, timed",
+                    true,
+                ),
+                row(
+                    "1.6",
+                    "fib(40) and fib(41) on two threads: no GIL, so faster",
+                    true,
+                ),
+            ],
+            unit: None,
+        };
+        let text = results.render_text(&plan(&["--n", "25"], &[]));
+        let table: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(table.len(), 4, "{text}");
+        assert_eq!(table[3], "every row ran with: --n 25");
+        assert!(table[2].contains("fib(40) and fib(41) on two threads: no GIL…  "));
+        let bare = results.render_text(&plan(&[], &[]));
+        assert!(!bare.contains("ran with"), "{bare}");
+    }
+
+    #[test]
+    fn python_rows_get_a_line_of_their_own_when_their_flags_differ() {
+        let results = Results {
+            rows: vec![
+                row("4.6a", "one after the other", true),
+                row("python requests_demo.py", "the Python counterpart", false),
+            ],
+            unit: None,
+        };
+        let plan = plan(
+            &["--latency-ms", "10", "--requests", "5"],
+            &["--requests", "5"],
+        );
+        let text = results.render_text(&plan);
+        assert!(text.contains("\nevery Rust row ran with: --latency-ms 10 --requests 5\n"));
+        assert!(text.contains("\nevery Python row ran with: --requests 5\n"));
+        let markdown = results.render_markdown(&plan);
+        assert!(markdown.contains("\n\nEvery Python row ran with `--requests 5`.\n"));
+    }
 
     #[test]
     fn ratios_read_as_words() {

@@ -1,0 +1,57 @@
+//! The child's side of `compare`: what a run of this binary that
+//! `compare` started does to report back (its CPU time and memory, the
+//! work a load did) and to end with its parent.
+
+use std::time::Duration;
+
+/// The environment variable naming the file a child writes its
+/// statistics to when it ends: `cpu_micros peak_rss_bytes`.
+pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
+
+/// The environment variable naming the file a load tool writes the work
+/// it did to: `count elapsed_micros unit` (see [`report_work`]).
+pub const WORK_ENV: &str = "RCT_COMPARE_WORK";
+
+/// Called by a load tool when its measured phase ends: if [`WORK_ENV`] is
+/// set, record how many units of work (`round-trips`) it did and how long
+/// they took, for `compare` to time and rate a server by.
+pub fn report_work(count: u64, unit: &str, elapsed: Duration) {
+    if let Some(path) = std::env::var_os(WORK_ENV) {
+        let _ = std::fs::write(path, format!("{count} {} {unit}\n", elapsed.as_micros()));
+    }
+}
+
+/// Set on every child `compare` starts, so a child of this binary knows
+/// to end with its parent (see [`end_with_compare`]).
+pub const CHILD_ENV: &str = "RCT_COMPARE_CHILD";
+
+/// Called by the runner first thing: in a child `compare` started, ask the
+/// kernel for SIGTERM when `compare` dies, so a killed `compare` (SIGKILL,
+/// a closed terminal) leaves no server or listing running behind it.
+/// Python rows do not do this; Ctrl-C reaches them through the terminal's
+/// process group.
+pub fn end_with_compare() {
+    if std::env::var_os(CHILD_ENV).is_none() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::signal::Signal;
+        let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGTERM);
+        // compare may have died before the line above ran.
+        if nix::unistd::getppid() == nix::unistd::Pid::from_raw(1) {
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Called by the runner when a run ends: if [`STATS_ENV`] is set, write
+/// this process's CPU time and peak memory there.
+pub fn write_own_stats() {
+    let Some(path) = std::env::var_os(STATS_ENV) else {
+        return;
+    };
+    let cpu = shared_util::sys::cpu_time() + shared_util::sys::children_cpu_time();
+    let rss = shared_util::sys::peak_resident_bytes(std::process::id()).unwrap_or(0);
+    let _ = std::fs::write(path, format!("{} {rss}\n", cpu.as_micros()));
+}

@@ -1,0 +1,165 @@
+//! A server's run: start it, wait for its address, time the load of this
+//! binary against it, read its CPU time and memory, stop it.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::child::{CHILD_ENV, WORK_ENV};
+use super::exec::why_it_failed;
+use super::plan::Row;
+use super::stats::Sample;
+
+/// A server child that is stopped with SIGTERM (then SIGKILL after 5 s)
+/// and reaped when dropped, whatever happened to the run.
+struct StopOnDrop(std::process::Child);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        use nix::sys::signal::{Signal, kill};
+        use nix::unistd::Pid;
+        if let Ok(pid) = i32::try_from(self.0.id()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The last non-empty lines of a file, joined, for an error message.
+fn tail_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(2)..].join(" / ")
+}
+
+/// One run of a server under the load: start the server, wait for its
+/// address, run `exe load...` against it, read the server's CPU time and
+/// peak memory, stop it. Returns the sample and the unit of work counted.
+pub(super) fn run_server_once(
+    exe: &Path,
+    entry: &Row,
+    flags: &[String],
+    load: &[String],
+    dir: &Path,
+) -> anyhow::Result<(Sample, Option<String>)> {
+    use std::io::BufRead as _;
+    let server_log = dir.join("server-stderr");
+    let mut command = Command::new(&entry.program);
+    command.args(entry.command_args(flags));
+    let child = command
+        .env("NO_COLOR", "1")
+        .env(CHILD_ENV, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&server_log)?)
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("could not start {}: {e}", entry.program.display()))?;
+    let mut server = StopOnDrop(child);
+    let pid = server.0.id();
+    let stdout = server.0.stdout.take().expect("stdout is piped");
+    let (found, address) = std::sync::mpsc::channel();
+    // Reads the address, then keeps draining so the server never blocks
+    // on a full pipe; ends when the server exits.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(address) = shared_util::net::listening_address(&line) {
+                let _ = found.send(address);
+            }
+        }
+    });
+    let address = match address.recv_timeout(Duration::from_secs(20)) {
+        Ok(address) => address,
+        Err(_) => {
+            let why = match server.0.try_wait() {
+                Ok(Some(status)) => format!("the server exited with {status}"),
+                _ => "the server printed no 'listening on ADDRESS' line in 20 s".to_owned(),
+            };
+            anyhow::bail!("{why}: {}", tail_of(&server_log));
+        }
+    };
+    let work_file = dir.join("work");
+    let _ = std::fs::remove_file(&work_file);
+    let cpu_before = shared_util::sys::cpu_time_of(pid).unwrap_or_default();
+    let start = Instant::now();
+    let output = Command::new(exe)
+        .args(
+            load.iter()
+                .map(|a| a.replace("{addr}", &address.to_string())),
+        )
+        .env(WORK_ENV, &work_file)
+        .env(CHILD_ENV, "1")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| anyhow::anyhow!("could not start the load ({}): {e}", exe.display()))?;
+    let wall = start.elapsed();
+    let cpu = shared_util::sys::cpu_time_of(pid)
+        .unwrap_or_default()
+        .saturating_sub(cpu_before);
+    let peak_rss = shared_util::sys::peak_resident_bytes(pid).unwrap_or(0);
+    if let Ok(Some(status)) = server.0.try_wait() {
+        anyhow::bail!(
+            "the server exited with {status} during the load: {}",
+            tail_of(&server_log)
+        );
+    }
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stdout);
+        let errors: Vec<&str> = said
+            .lines()
+            .skip_while(|l| !l.starts_with("errors"))
+            .take(3)
+            .map(str::trim)
+            .collect();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        anyhow::bail!(
+            "the load against it exited with {}: {}",
+            output.status,
+            if errors.is_empty() {
+                why_it_failed(&stderr).to_owned()
+            } else {
+                errors.join("; ")
+            }
+        );
+    }
+    drop(server);
+    let reported = std::fs::read_to_string(&work_file).ok().and_then(|text| {
+        let mut parts = text.split_whitespace();
+        let count = parts.next()?.parse::<u64>().ok()?;
+        let micros = parts.next()?.parse::<u64>().ok()?;
+        Some((
+            count,
+            Duration::from_micros(micros),
+            parts.next()?.to_owned(),
+        ))
+    });
+    Ok(match reported {
+        Some((work, elapsed, unit)) => (
+            Sample {
+                wall: elapsed,
+                cpu,
+                peak_rss,
+                work,
+            },
+            Some(unit),
+        ),
+        None => (
+            Sample {
+                wall,
+                cpu,
+                peak_rss,
+                work: 0,
+            },
+            None,
+        ),
+    })
+}
