@@ -102,7 +102,11 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
                         "unexpected argument '{more}': a run takes one listing id; `all` runs every listing, `walk {id}` goes on from {id}, `compare {id} {more}` times them side by side"
                     )));
                 }
-                let listing = chapter.find(&id).ok_or_else(|| {
+                let found = chapter.find(&id);
+                if let Some(listing) = found {
+                    note_alias(listing, &id);
+                }
+                let listing = found.ok_or_else(|| {
                     Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter)))
                 })?;
                 run_listing(
@@ -115,6 +119,28 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
             }
         },
     }
+}
+
+/// Says on stderr when `id` ran as part of a listing that covers several
+/// of the book's (`7.14` runs 7.13, which covers 7.13–7.15).
+fn note_alias(listing: &crate::chapter::Listing, id: &str) {
+    if let Some(last) = listing.through
+        && !ids::same(id, listing.id, chapter_of(listing))
+    {
+        eprintln!(
+            "note: listing {} covers the book's {}–{last}; running it for {id}",
+            listing.id, listing.id
+        );
+    }
+}
+
+/// The chapter number in a listing's id (`7` for `7.13`).
+fn chapter_of(listing: &crate::chapter::Listing) -> u32 {
+    listing
+        .id
+        .split_once('.')
+        .and_then(|(major, _)| major.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The words that are commands rather than ids, for "did you mean".

@@ -102,4 +102,3 @@ pub(crate) fn compare_examples(chapter: &Chapter) -> String {
         chapter.crate_name()
     )
 }
-

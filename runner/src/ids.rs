@@ -39,6 +39,11 @@ pub(crate) fn parse(input: &str, chapter: u32) -> Option<Id> {
     })
 }
 
+/// Whether two spellings name the same id (`7.14`, `14`, `7_14`).
+pub(crate) fn same(a: &str, b: &str, chapter: u32) -> bool {
+    parse(a, chapter).is_some_and(|a| parse(b, chapter) == Some(a))
+}
+
 fn id_of(listing: &Listing, chapter: u32) -> Option<Id> {
     parse(listing.id, chapter)
 }
@@ -46,12 +51,25 @@ fn id_of(listing: &Listing, chapter: u32) -> Option<Id> {
 impl Chapter {
     /// Finds a listing by any accepted spelling of its id: `2.9`, `9`,
     /// `2_9`, `2.09`, `listing 2.9`.
+    /// An id inside a listing's range (`7.14`, when 7.13 covers
+    /// 7.13–7.15) finds that listing.
     pub fn find(&self, input: &str) -> Option<&'static Listing> {
         let wanted = parse(input, self.number)?;
-        self.listings
+        let exact = self
+            .listings
             .iter()
-            .find(|l| id_of(l, self.number).as_ref() == Some(&wanted))
+            .find(|l| id_of(l, self.number).as_ref() == Some(&wanted));
+        exact.or_else(|| covering(self, &wanted))
     }
+}
+
+/// The listing whose range (`.through(...)`) holds `wanted`.
+fn covering(chapter: &Chapter, wanted: &Id) -> Option<&'static Listing> {
+    chapter.listings.iter().find(|l| {
+        let first = id_of(l, chapter.number);
+        let last = l.through.and_then(|t| parse(t, chapter.number));
+        matches!((first, last), (Some(first), Some(last)) if first <= *wanted && *wanted <= last)
+    })
 }
 
 /// The error for an id the chapter does not have: what is nearest, then
@@ -72,8 +90,7 @@ pub(crate) fn unknown(chapter: &Chapter, input: &str, subcommands: &[&str]) -> S
 }
 
 /// What the user most likely meant, by the id's place in the book rather
-/// than by its spelling: a listing that covers it, the same number with
-/// another letter, its neighbours, the chapter's range, another chapter.
+/// than by its spelling: the same number with another letter, its neighbours, the chapter's range, another chapter.
 fn hint(chapter: &Chapter, input: &str, subcommands: &[&str]) -> Option<String> {
     let Some(wanted) = parse(input, chapter.number) else {
         // Not an id at all: perhaps a misspelt subcommand.
@@ -95,20 +112,6 @@ fn hint(chapter: &Chapter, input: &str, subcommands: &[&str]) -> Option<String> 
         .iter()
         .filter_map(|l| Some((id_of(l, chapter.number)?, l)))
         .collect();
-    for (id, listing) in &numbered {
-        let last = listing.through.and_then(|t| parse(t, chapter.number));
-        if let Some(last) = last
-            && *id <= wanted
-            && wanted <= last
-        {
-            return Some(format!(
-                "listing {} covers {id}–{last}: `cargo run -p {} -- {}`",
-                listing.id,
-                chapter.crate_name(),
-                listing.id
-            ));
-        }
-    }
     let same_number: Vec<&str> = numbered
         .iter()
         .filter(|(id, _)| id.minor == wanted.minor)
@@ -188,11 +191,6 @@ mod tests {
     #[test]
     fn unknown_ids_get_hints_by_their_place_in_the_book() {
         assert_eq!(
-            hint_for("7.14"),
-            "listing 7.13 covers 7.13–7.15: `cargo run -p chapter07 -- 7.13`"
-        );
-        assert_eq!(hint_for("7.15"), hint_for("7.14"));
-        assert_eq!(
             hint_for("7.12"),
             "it is not among the listings run here; the nearest are 7.11a and 7.13"
         );
@@ -205,6 +203,10 @@ mod tests {
         assert_eq!(hint_for("lsit"), "did you mean the `list` command?");
         assert_eq!(hint_for("zzzzzz"), "");
         assert!(SEVEN.find("11a").is_some());
+        for alias in ["7.14", "7.15", "14"] {
+            assert_eq!(SEVEN.find(alias).map(|l| l.id), Some("7.13"), "{alias}");
+        }
+        assert!(SEVEN.find("7.16").is_some_and(|l| l.id == "7.16"));
         assert!(SEVEN.find("7.12").is_none());
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn print_list(chapter: &Chapter) {
         println!(
             "  {:<id_width$}  {:<14}  {:<7}  {}{kind}",
             listing.id,
-            listing.flavor.name(),
+            runtime_column(listing),
             if listing.timers_only {
                 "virtual"
             } else {
@@ -39,7 +39,7 @@ pub(crate) fn print_list(chapter: &Chapter) {
         );
     }
     println!(
-        "\nclock: `virtual` listings wait only on timers and may run with --virtual-time; `real` ones do CPU or I/O work and always run on the real clock."
+        "\nruntime: the Tokio runtime the runner builds for the listing (--runtime changes it); `sync` listings drive their own threads, processes or runtime.\nclock: `virtual` listings wait only on timers and may run with --virtual-time; `real` ones do CPU or I/O work and always run on the real clock."
     );
     if !chapter.tools.is_empty() {
         println!(
@@ -49,6 +49,15 @@ pub(crate) fn print_list(chapter: &Chapter) {
         for tool in chapter.tools {
             println!("  {:<10} {}", tool.name, tool.about);
         }
+    }
+}
+
+/// The runtime a listing runs on, or `sync` for one that drives its own
+/// threads, processes or runtime.
+fn runtime_column(listing: &crate::chapter::Listing) -> &'static str {
+    match listing.entry {
+        Entry::Sync(_) => "sync",
+        Entry::Async(_) => listing.flavor.name(),
     }
 }
 
