@@ -5,6 +5,8 @@
 //! file (I/O again). The page is the in-process demo server's unless `--url`
 //! names a real site; the file goes into a fresh directory under the
 //! system's temp dir, printed at the end, unless `--out FILE` names it.
+//!
+//! Run: cargo run -p chapter01 -- 1.1
 
 use shared_util::Ctx;
 

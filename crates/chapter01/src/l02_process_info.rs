@@ -4,6 +4,8 @@
 //! here the operating system answers: the pid is the kernel's, and the
 //! thread count is the `Threads:` line of `/proc/self/status`. A Rust
 //! program starts with one thread, named `main`.
+//!
+//! Run: cargo run -p chapter01 -- 1.2
 
 use shared_util::Ctx;
 

@@ -4,6 +4,8 @@
 //! The book counts threads while its hello thread may already have ended;
 //! here the thread waits on a channel until the count is taken, so the
 //! number printed is always one more than before, and `join` ends it.
+//!
+//! Run: cargo run -p chapter01 -- 1.3
 
 use std::sync::mpsc;
 

@@ -4,6 +4,8 @@
 //! interpreter to start, so the listing re-executes its own binary in a
 //! hidden worker mode (`chapter01 __worker hello`): a separate process with
 //! its own pid and memory, needing nothing installed. `wait` is `join`.
+//!
+//! Run: cargo run -p chapter01 -- 1.4
 
 use shared_util::Ctx;
 use shared_util::ctx::worker_command;

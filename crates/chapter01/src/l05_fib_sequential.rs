@@ -4,6 +4,8 @@
 //! is real: `fib` passes its argument through `black_box`, and the time
 //! grows about 1.6x with each step of n. `--n N` computes fib(N) and
 //! fib(N+1) instead of 40 and 41.
+//!
+//! Run: cargo run -p chapter01 -- 1.5
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};

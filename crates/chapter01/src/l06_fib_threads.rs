@@ -4,6 +4,8 @@
 //! thread run Python bytecode at a time. Rust has no GIL, so on two cores
 //! the two threads really run at once and the total is close to the longer
 //! of the two, not their sum. `--n N` changes n as in 1.5.
+//!
+//! Run: cargo run -p chapter01 -- 1.6
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};

@@ -4,6 +4,8 @@
 //! goes to the demo server's `/delay/250` (250 ms standing in for a distant
 //! site; `--url` uses a real one), so the pair takes about half a second
 //! and the server never sees two requests at once.
+//!
+//! Run: cargo run -p chapter01 -- 1.7
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};

@@ -4,6 +4,8 @@
 //! pair takes about as long as one. Python gets the same result because the
 //! GIL is released during I/O; Rust threads need no such release. The demo
 //! server counts both requests in flight at once.
+//!
+//! Run: cargo run -p chapter01 -- 1.8
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};

@@ -4,6 +4,8 @@
 //! takes one at a time. The book's `while True` spins forever; this one
 //! stops when the queue is empty, and one message queues another, the way a
 //! task scheduled by a callback joins the queue of an event loop.
+//!
+//! Run: cargo run -p chapter01 -- 1.8a
 
 use std::collections::VecDeque;
 

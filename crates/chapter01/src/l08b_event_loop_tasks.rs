@@ -5,6 +5,8 @@
 //! then does CPU-bound post-processing. On the current-thread runtime only
 //! one task computes at a time, but the three requests wait together. Run
 //! with `--timeline` to see it; `--count N` sets the CPU work per phase.
+//!
+//! Run: cargo run -p chapter01 -- 1.8b --timeline
 
 use shared_util::cpu::count_to;
 use shared_util::{Ctx, timed};

@@ -4,6 +4,8 @@
 //! anything yet: the body prints and returns the moment it is polled.
 //! Unlike Python, there is no event loop to put it on implicitly: something
 //! must drive the future (here the runner's runtime, via `.await`).
+//!
+//! Run: cargo run -p chapter02 -- 2.1
 
 use shared_util::Ctx;
 

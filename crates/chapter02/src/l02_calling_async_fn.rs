@@ -5,6 +5,8 @@
 //! Python coroutine function. Rust goes further than Python's "never awaited"
 //! runtime warning: futures are `#[must_use]`, so the compiler warns about a
 //! future that is created and then ignored.
+//!
+//! Run: cargo run -p chapter02 -- 2.2
 
 use std::any::type_name_of_val;
 

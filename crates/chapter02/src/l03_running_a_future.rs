@@ -4,6 +4,8 @@
 //! closes the loop. Tokio's counterpart is building a runtime and calling
 //! `block_on`; `#[tokio::main]` writes exactly this for you. There is no
 //! global loop to find: the runtime is a value, and it is gone when dropped.
+//!
+//! Run: cargo run -p chapter02 -- 2.3
 
 use shared_util::Ctx;
 

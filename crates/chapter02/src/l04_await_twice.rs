@@ -4,6 +4,8 @@
 //! until then. Two awaits in a row behave like two ordinary calls: nothing
 //! here runs concurrently yet. Rust writes `.await` after the expression,
 //! so awaits chain left to right: `fetch().await?.json().await?`.
+//!
+//! Run: cargo run -p chapter02 -- 2.4
 
 use shared_util::Ctx;
 

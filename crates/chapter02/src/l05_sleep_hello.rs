@@ -4,6 +4,8 @@
 //! timer and the thread is free for other tasks meanwhile. Never use
 //! `std::thread::sleep` in async code: it stops the whole thread (listing
 //! 2.20 shows the damage).
+//!
+//! Run: cargo run -p chapter02 -- 2.5
 
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! `sleeping for N second(s)`, sleeps on Tokio's timer, prints
 //! `finished sleeping for N second(s)` and returns N. It also records a span
 //! for `--timeline`.
+//!
+//! Run: cargo run -p chapter02 -- 2.6
 
 use shared_util::{Ctx, delay};
 

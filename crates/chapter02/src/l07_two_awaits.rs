@@ -4,6 +4,8 @@
 //! one-second message first, so both results appear after that second.
 //! Awaiting a future directly never runs it alongside anything else: that
 //! takes a task (listing 2.8) or a combinator such as `tokio::join!`.
+//!
+//! Run: cargo run -p chapter02 -- 2.7
 
 use shared_util::{Ctx, delay};
 

@@ -6,6 +6,8 @@
 //! task's result, wrapped in a `Result` because the task may have panicked
 //! or been aborted. A spawned future must be `Send + 'static`: it may move
 //! to another worker thread and outlive the function that spawned it.
+//!
+//! Run: cargo run -p chapter02 -- 2.8
 
 use std::any::type_name_of_val;
 

@@ -5,6 +5,8 @@
 //! show the total; run with `--timeline` to see three overlapping bars. As
 //! in asyncio, only the waiting overlaps: the print statements of the tasks
 //! still run one at a time on the single thread.
+//!
+//! Run: cargo run -p chapter02 -- 2.9 --timeline
 
 use shared_util::{Ctx, async_timed, delay};
 

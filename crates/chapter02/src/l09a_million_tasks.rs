@@ -6,6 +6,8 @@
 //! small heap allocation plus a scheduler entry, where an asyncio task is a
 //! Python object wrapping a coroutine. `--count N` changes how many;
 //! `cargo run --release` gives the fair number.
+//!
+//! Run: cargo run --release -p chapter02 -- 2.9a
 
 use shared_util::{Ctx, timed};
 

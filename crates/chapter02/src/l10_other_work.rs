@@ -3,6 +3,8 @@
 //! While the two delay tasks wait on the timer, `main` prints a message
 //! every second. Everything runs on one thread; the runtime switches at
 //! each `.await`.
+//!
+//! Run: cargo run -p chapter02 -- 2.10 --timeline
 
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! checks once more before seeing it finished. Awaiting an aborted task
 //! gives a `JoinError` whose `is_cancelled()` is true — the counterpart of
 //! catching `CancelledError`.
+//!
+//! Run: cargo run -p chapter02 -- 2.11
 
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! runs on, detached. So here, as `wait_for` does for us in Python, we abort
 //! the task ourselves. (tokio-util's `AbortOnDropHandle` makes dropping the
 //! handle cancel the task, if that is the behaviour you want.)
+//!
+//! Run: cargo run -p chapter02 -- 2.12
 
 use std::time::Duration;
 

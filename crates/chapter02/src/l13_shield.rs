@@ -5,6 +5,8 @@
 //! the timeout drops only its borrow of the handle, and a spawned task is not
 //! cancelled by anything but `abort`. So we can warn the user, then await the
 //! same handle again to get the result.
+//!
+//! Run: cargo run -p chapter02 -- 2.13
 
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! `Pending` stores a `Waker` so it can ask to be polled again. Here is a
 //! settable future written out by hand (in real code, a `oneshot` channel
 //! is this type: listing 2.15).
+//!
+//! Run: cargo run -p chapter02 -- 2.14
 
 use std::future::Future;
 use std::pin::Pin;

@@ -5,6 +5,8 @@
 //! ready-made settable future: the `Sender` is `set_result`, the `Receiver`
 //! is the future. Unlike asyncio's `Future`, the two halves are separate
 //! values, so only the holder of the sender can complete it, exactly once.
+//!
+//! Run: cargo run -p chapter02 -- 2.15
 
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 //! Take the time before, take it after, subtract. `tokio::time::Instant`
 //! reads Tokio's clock, so under `--virtual-time` the second is exact. This
 //! gets tedious with many awaits: listing 2.16 packages it.
+//!
+//! Run: cargo run -p chapter02 -- 2.15a
 
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! the await ends: completed, panicked, or cancelled by being dropped. The
 //! workspace's `#[async_timed]` attribute generates this wrapper (plus
 //! argument printing and timeline spans) for every function it marks.
+//!
+//! Run: cargo run -p chapter02 -- 2.16
 
 use std::future::Future;
 use std::time::Duration;

@@ -3,6 +3,8 @@
 //! The delays take 2 s and 3 s, yet main takes 3 s: the waits overlap. The
 //! attribute prints each call's arguments with `Debug`, where the book's
 //! decorator prints Python's `args` tuple and `kwargs` dict.
+//!
+//! Run: cargo run -p chapter02 -- 2.17 --timeline
 
 use std::time::Duration;
 

@@ -7,6 +7,8 @@
 //! `--runtime multi-thread`: the two tasks then run in parallel on two
 //! worker threads. `--timeline` draws two busy bars end to end; `--debug`
 //! flags each long poll. `--count N` changes how far each task counts.
+//!
+//! Run: cargo run -p chapter02 -- 2.18 --timeline
 
 use shared_util::cpu::{BOOK_COUNT, count_to};
 use shared_util::{Ctx, async_timed};

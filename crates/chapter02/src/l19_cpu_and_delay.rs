@@ -7,6 +7,8 @@
 //! once, or after one count, depending on which worker gets it; `--workers
 //! 3` leaves one free): main takes far less. Rust has no GIL, so more threads
 //! really do mean more CPU; asyncio would need a process pool (chapter 6).
+//!
+//! Run: cargo run -p chapter02 -- 2.19 --timeline
 
 use shared_util::cpu::{BOOK_COUNT, count_to};
 use shared_util::{Ctx, async_timed, delay};

@@ -7,6 +7,8 @@
 //! client (reqwest, chapter 4) or moving the call to a thread with
 //! `spawn_blocking` (chapter 7). Each request waits 200 ms on the server
 //! (`/delay/200`), standing in for a far-away site; `--url` uses a real one.
+//!
+//! Run: cargo run -p chapter02 -- 2.20 --timeline
 
 use anyhow::Context as _;
 use shared_util::{Ctx, async_timed};

@@ -6,6 +6,8 @@
 //! Like `run_until_complete`, `block_on` returns as soon as *its* future is
 //! done; tasks still running are then dropped at shutdown — Rust's way of
 //! cancelling them — and their `Drop` code runs.
+//!
+//! Run: cargo run -p chapter02 -- 2.21
 
 use std::time::Duration;
 

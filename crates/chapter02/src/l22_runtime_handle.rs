@@ -5,6 +5,8 @@
 //! it runs once the current task yields, here when `delay` starts sleeping.
 //! Outside a runtime, `Handle::try_current()` returns an error, as
 //! `get_running_loop` raises: Tokio has no global loop to create on demand.
+//!
+//! Run: cargo run -p chapter02 -- 2.22
 
 use shared_util::{Ctx, delay};
 use tokio::runtime::Handle;

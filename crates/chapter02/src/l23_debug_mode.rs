@@ -6,6 +6,8 @@
 //! holds the thread for exactly one poll, so "slow poll" is Tokio's "slow
 //! callback". The runner's `--debug` flag turns the same mode on for any
 //! listing; in production, tokio-console shows this and more.
+//!
+//! Run: cargo run -p chapter02 -- 2.23
 
 use shared_util::cpu::{BOOK_COUNT, count_to};
 use shared_util::{Ctx, async_timed, debug};

@@ -4,6 +4,8 @@
 //! To show it working, two tasks hold the thread with a blocking sleep, one
 //! for 150 ms (under the threshold: silent) and one for 400 ms (reported).
 //! `std::thread::sleep` is used on purpose: it blocks, as a bug would.
+//!
+//! Run: cargo run -p chapter02 -- 2.24
 
 use std::time::Duration;
 

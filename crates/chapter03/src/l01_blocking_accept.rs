@@ -4,6 +4,8 @@
 //! a socket for that client and its address. Rust's `TcpListener::bind`
 //! does the book's socket/setsockopt(SO_REUSEADDR)/bind/listen in one call.
 //! Try it: `cargo run -p chapter03 -- 3.1`, then `nc 127.0.0.1 8000`.
+//!
+//! Run: cargo run -p chapter03 -- 3.1
 
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;

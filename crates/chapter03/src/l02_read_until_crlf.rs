@@ -4,6 +4,9 @@
 //! as many as the buffer holds, so a two-byte buffer sees a line in pieces.
 //! The server collects them until the line ends, then echoes the line.
 //! Python's `recv` returns `b''` at end of stream; Rust's `read` returns 0.
+//!
+//! Run: cargo run -p chapter03 -- 3.2
+//! (--demo drives it with a scripted client, then stops)
 
 use std::io::{Read as _, Write as _};
 

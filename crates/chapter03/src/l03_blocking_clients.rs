@@ -4,6 +4,9 @@
 //! knows, in order. Each `read` blocks, so a client that says nothing
 //! holds up every client behind it, and nobody new is accepted meanwhile.
 //! The demo shows client B's echo arriving only once client A is done.
+//!
+//! Run: cargo run -p chapter03 -- 3.3
+//! (--demo drives it with a scripted client, then stops)
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};

@@ -4,6 +4,8 @@
 //! a result when one is ready, otherwise with an error of kind
 //! `WouldBlock` (EAGAIN, "Resource temporarily unavailable"), which Python
 //! raises as `BlockingIOError`. Nothing waits, so something must retry.
+//!
+//! Run: cargo run -p chapter03 -- 3.4
 
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::time::{Duration, Instant};

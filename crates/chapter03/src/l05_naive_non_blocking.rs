@@ -5,6 +5,8 @@
 //! and the `?` carries it out of the server, just as the book's Python
 //! server dies with `BlockingIOError: [Errno 35] Resource temporarily
 //! unavailable` (errno 11 on Linux). The listing reports the crash and ends.
+//!
+//! Run: cargo run -p chapter03 -- 3.5
 
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::TcpStream;

@@ -5,6 +5,8 @@
 //! server asks the kernel "anything yet?" millions of times a second.
 //! It reports the CPU time it used while idle; listing 3.7 reports the same
 //! for a selector. Try it with `nc 127.0.0.1 8000` and watch `top`.
+//!
+//! Run: cargo run -p chapter03 -- 3.6
 
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};

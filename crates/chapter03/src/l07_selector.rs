@@ -6,6 +6,9 @@
 //! mio reports readiness edge-triggered, so each ready socket is read until
 //! `WouldBlock`, and bytes the client cannot take yet wait for writability.
 //! Idle, the server uses almost no CPU (compare 3.6). Tokio's reactor is this loop.
+//!
+//! Run: cargo run -p chapter03 -- 3.7
+//! (--demo drives it with a scripted client, then stops)
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read as _, Write as _};

@@ -6,6 +6,8 @@
 //! `sock_accept`/`sock_recv`/`sock_sendall`, with the selector of 3.7 hidden
 //! inside the runtime. Unlike asyncio, a spawned task needs no reference
 //! kept to survive. Try it: `nc 127.0.0.1 8000` from several terminals.
+//!
+//! Run: cargo run -p chapter03 -- 3.8
 
 use std::net::SocketAddr;
 

@@ -6,6 +6,8 @@
 //! `JoinSet`, and `abort_all` cancels them at their next await. SIGTERM
 //! (what `kill` and service managers send) is handled the same way.
 //! Without `--demo`, press Ctrl-C within 10 s; `--demo` sends itself SIGINT.
+//!
+//! Run: cargo run -p chapter03 -- 3.9
 
 use shared_util::{Ctx, delay};
 use tokio::signal::unix::{SignalKind, signal};

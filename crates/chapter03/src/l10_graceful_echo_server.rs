@@ -8,6 +8,8 @@
 //! `CancellationToken` tells them to stop, where the book uses `wait_for`
 //! on a set of tasks. Idle connections hold no read buffer, so thousands
 //! cost little. Try `nc 127.0.0.1 8000`, type `boom`, then Ctrl-C.
+//!
+//! Run: cargo run -p chapter03 -- 3.10
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -6,6 +6,8 @@
 //! reads, `exit` shuts the connection down; if `exit` is never reached (an
 //! error, a cancelled task), `Drop` still closes the socket, just not
 //! asynchronously. Try it: run `4.1`, then `nc 127.0.0.1 8000` and type.
+//!
+//! Run: cargo run -p chapter04 -- 4.1
 
 use std::time::Duration;
 

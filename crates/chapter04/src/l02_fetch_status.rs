@@ -7,6 +7,8 @@
 //! silent server unless told to, so the client gets a 30 s total timeout.
 //! The demo server stands in for example.com; `--url https://www.example.com`
 //! uses the real one.
+//!
+//! Run: cargo run -p chapter04 -- 4.2
 
 use std::time::Duration;
 

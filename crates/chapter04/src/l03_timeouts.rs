@@ -6,6 +6,8 @@
 //! total for that request. reqwest has no default total timeout at all
 //! (aiohttp's is five minutes), so set one. The demo server's `/delay/100`
 //! answers after 100 ms: the 10 ms bound trips, and we print the error.
+//!
+//! Run: cargo run -p chapter04 -- 4.3
 
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! The mistake reads the same in Rust as in Python; only the fix (4.5)
 //! differs a little, because a Tokio task starts running as soon as it is
 //! spawned, without waiting for an `await`.
+//!
+//! Run: cargo run -p chapter04 -- 4.4 --timeline
 
 use shared_util::{Ctx, async_timed};
 

@@ -4,6 +4,8 @@
 //! first `await`. In Tokio a spawned task may even start before `main`
 //! reaches that `await` (on a multi-thread runtime, on another thread);
 //! here, on one thread, they start when `main` first yields.
+//!
+//! Run: cargo run -p chapter04 -- 4.5 --timeline
 
 use shared_util::{Ctx, async_timed};
 

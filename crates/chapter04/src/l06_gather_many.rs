@@ -7,6 +7,8 @@
 //! sockets and hit the open-file limit. A `Semaphore` sets the cap:
 //! `--limit N`, by default 1000, lowered to fit the open-file limit. The demo
 //! server reports how many requests it really saw at once.
+//!
+//! Run: cargo run -p chapter04 -- 4.6 --latency-ms 10
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -5,6 +5,8 @@
 //! round trip. The book measured 33 times slower; with the demo server's
 //! `--latency-ms 10` the gap here is of that kind. One connection, reused by
 //! the pool, serves every request, so the server never sees two at once.
+//!
+//! Run: cargo run -p chapter04 -- 4.6a --latency-ms 10
 
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 //! futures concurrently and returns their outputs in the order given, even
 //! though `delay(1)` finishes two seconds before `delay(3)`. Unlike gather it
 //! does not spawn tasks: both futures are polled inside `main`'s own task.
+//!
+//! Run: cargo run -p chapter04 -- 4.7 --timeline
 
 use futures::future::join_all;
 use shared_util::{Ctx, async_timed};

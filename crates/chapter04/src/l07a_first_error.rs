@@ -7,6 +7,8 @@
 //! in progress is abandoned, one not yet polled never starts. We record each
 //! request's fate, then wait as long as the good requests would have taken
 //! to show that none of them completed.
+//!
+//! Run: cargo run -p chapter04 -- 4.7a
 
 use std::cell::Cell;
 use std::time::Duration;

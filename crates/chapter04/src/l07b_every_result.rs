@@ -4,6 +4,8 @@
 //! `Result`: nothing is thrown, each slot holds a status or an error, in the
 //! order the requests were passed. Where Python filters with `isinstance`,
 //! Rust splits the `Result`s with `partition`.
+//!
+//! Run: cargo run -p chapter04 -- 4.7b
 
 use futures::future::join_all;
 use shared_util::{Ctx, async_timed};

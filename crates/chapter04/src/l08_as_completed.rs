@@ -6,6 +6,8 @@
 //! Nothing is spawned: the set polls its futures inside `main`'s own task.
 //! The slow server is the demo server's `/delay/{ms}`; `--scale 0.1` makes
 //! the waits ten times shorter.
+//!
+//! Run: cargo run -p chapter04 -- 4.8 --timeline
 
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;

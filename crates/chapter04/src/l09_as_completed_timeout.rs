@@ -7,6 +7,8 @@
 //! they are spawned tasks, and a task runs on until it finishes or is
 //! aborted, so we list what is still running, then abort it. (Had we used
 //! plain futures, as 4.8 does, leaving the loop would have dropped them.)
+//!
+//! Run: cargo run -p chapter04 -- 4.9
 
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! `ALL_COMPLETED` we join until the set is empty, so nothing is pending.
 //! A task's result is two layers: the `JoinError` (it panicked or was
 //! aborted) around the request's own `Result`.
+//!
+//! Run: cargo run -p chapter04 -- 4.10
 
 use shared_util::{Ctx, async_timed};
 use tokio::task::JoinSet;

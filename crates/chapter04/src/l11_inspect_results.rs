@@ -4,6 +4,8 @@
 //! the joined value *is* the answer, a `Result` to match on, so there is no
 //! way to read a result that is not there. A good and a bad request: both
 //! are done, one with a status, one with an error we log and move past.
+//!
+//! Run: cargo run -p chapter04 -- 4.11
 
 use shared_util::{Ctx, async_timed};
 use tokio::task::JoinSet;

@@ -5,6 +5,8 @@
 //! still running; `abort_all` cancels them, and joining the set afterwards
 //! confirms each was cancelled. (Dropping the `JoinSet` would abort them
 //! too, without the confirmation.)
+//!
+//! Run: cargo run -p chapter04 -- 4.12
 
 use shared_util::{Ctx, async_timed};
 use tokio::task::JoinSet;

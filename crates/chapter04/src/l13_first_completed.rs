@@ -5,6 +5,8 @@
 //! finished meanwhile, without waiting). The requests are quick, so one, two
 //! or all three may be done: run it a few times. When `main` returns, its
 //! `JoinSet` is dropped, and that aborts the tasks still in it.
+//!
+//! Run: cargo run -p chapter04 -- 4.13
 
 use shared_util::{Ctx, async_timed};
 use tokio::task::JoinSet;

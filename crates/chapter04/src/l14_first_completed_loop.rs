@@ -5,6 +5,8 @@
 //! and what is still pending. The book's three requests are equally quick;
 //! ours take 1, 2 and 3 s (`/delay/{ms}`, times `--scale`) so each round
 //! finds one done, and `--timeline` shows the three overlapping.
+//!
+//! Run: cargo run -p chapter04 -- 4.14 --timeline
 
 use shared_util::{Ctx, async_timed};
 use tokio::task::JoinSet;

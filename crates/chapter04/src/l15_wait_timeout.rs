@@ -4,6 +4,8 @@
 //! asyncio's `wait(timeout=1)`, reaching it raises nothing and cancels
 //! nothing: the slow request is simply still in the set, running. `main`
 //! hands the set back, and we wait for the slow one to finish after all.
+//!
+//! Run: cargo run -p chapter04 -- 4.15
 
 use std::time::Duration;
 

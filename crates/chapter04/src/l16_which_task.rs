@@ -5,6 +5,8 @@
 //! into it, and there is nothing left to compare; what `spawn` returns, an
 //! `AbortHandle` with the task's `Id`, is the identity to keep. After the
 //! 1 s wait, the handle tells us API B is unfinished and lets us abort it.
+//!
+//! Run: cargo run -p chapter04 -- 4.16
 
 use std::time::Duration;
 

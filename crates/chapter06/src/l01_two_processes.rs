@@ -6,6 +6,8 @@
 //! which on two cores is close to the longer count, not the sum of both.
 //! `--count N` sets the smaller count (the other is twice as far);
 //! `--sequential` runs the two children one after the other instead.
+//!
+//! Run: cargo run -p chapter06 -- 6.1
 
 use shared_util::cpu::BOOK_COUNT;
 use shared_util::ctx::worker_command;

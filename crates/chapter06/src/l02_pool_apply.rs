@@ -5,6 +5,8 @@
 //! pickles a function call. `apply` waits for the answer, so the two
 //! greetings are computed one after the other. Dropping the pool at the end
 //! of `run` kills and reaps its workers, like leaving `with Pool()`.
+//!
+//! Run: cargo run -p chapter06 -- 6.2
 
 use shared_util::Ctx;
 

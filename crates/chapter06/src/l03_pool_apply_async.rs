@@ -4,6 +4,8 @@
 //! `AsyncResult`); `get` blocks until that job's answer arrives. Both
 //! greetings run in parallel on two workers, but the answers are collected
 //! in the order we ask for them, whichever finished first.
+//!
+//! Run: cargo run -p chapter06 -- 6.3
 
 use shared_util::Ctx;
 

@@ -5,6 +5,8 @@
 //! first here (`--count N` sets it), so the small ones, finished long
 //! before, wait behind it: the limit the book points out. Then the same map
 //! on rayon's threads, Rust's usual answer: `par_iter` also keeps the order.
+//!
+//! Run: cargo run -p chapter06 -- 6.4
 
 use rayon::prelude::*;
 use shared_util::Ctx;

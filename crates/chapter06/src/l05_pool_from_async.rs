@@ -5,6 +5,8 @@
 //! `join_all` is asyncio's `gather` over `run_in_executor`. Gather returns
 //! results in input order; `FuturesUnordered` is `as_completed` and yields
 //! the small counts before the big one. `--count N` sets the big count.
+//!
+//! Run: cargo run -p chapter06 -- 6.5
 
 use futures::StreamExt as _;
 use futures::future::join_all;

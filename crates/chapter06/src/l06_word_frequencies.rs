@@ -5,6 +5,8 @@
 //! `functools.reduce(merge_dictionaries, ...)`). A `BTreeMap` prints in
 //! sorted order, so the output is the same on every run; Python's dict
 //! prints in insertion order instead.
+//!
+//! Run: cargo run -p chapter06 -- 6.6
 
 use std::collections::BTreeMap;
 

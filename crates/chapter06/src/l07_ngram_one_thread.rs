@@ -5,6 +5,8 @@
 //! the file is read first and only the counting is timed. `--lines N` sets
 //! the number of lines (40 M by default); 6.8 and 6.9 must print the same
 //! counts and fingerprint.
+//!
+//! Run: cargo run --release -p chapter06 -- 6.7
 
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};

@@ -7,6 +7,8 @@
 //! rayon's thread pool and its result comes back through a oneshot channel,
 //! so the async code awaits without blocking its thread. `--lines N` sets
 //! the number of lines, as in 6.7.
+//!
+//! Run: cargo run --release -p chapter06 -- 6.8
 
 use std::sync::Arc;
 

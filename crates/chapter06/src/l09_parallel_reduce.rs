@@ -5,6 +5,8 @@
 //! merge each chunk in the pool, and repeat on the merged results until one
 //! is left. Same here, on rayon threads, each round awaited through oneshot
 //! channels. `--lines N` sets the number of lines, as in 6.7.
+//!
+//! Run: cargo run --release -p chapter06 -- 6.9
 
 use std::sync::Arc;
 

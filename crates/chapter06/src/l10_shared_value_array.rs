@@ -4,6 +4,8 @@
 //! in a shared mapping (src/shared.rs): slot 0 is the value, slots 1–2 the
 //! array. One child process increments the value, the other the array; each
 //! touches only its own data, so the result is always 1 and [1, 1].
+//!
+//! Run: cargo run -p chapter06 -- 6.10
 
 use std::sync::atomic::Ordering::SeqCst;
 

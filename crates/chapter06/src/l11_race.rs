@@ -5,6 +5,8 @@
 //! real race, but no undefined behaviour). Both children wait at a shared
 //! start line, so their increments overlap. Where the book stops at the
 //! first wrong answer, this counts them over 100 runs (`--rounds N`).
+//!
+//! Run: cargo run -p chapter06 -- 6.11
 
 use std::sync::atomic::Ordering::SeqCst;
 

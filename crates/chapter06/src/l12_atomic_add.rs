@@ -4,6 +4,8 @@
 //! `fetch_add` does the read, the add and the write as one indivisible
 //! step, in hardware, so no lock is needed and no increment is lost. Both
 //! children still meet at the start line, exactly as in 6.11.
+//!
+//! Run: cargo run -p chapter06 -- 6.12
 
 use shared_util::Ctx;
 

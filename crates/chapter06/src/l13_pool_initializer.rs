@@ -4,6 +4,8 @@
 //! worker once, in the pool's initializer. Here the initializer is the
 //! worker's start-up argument: the shared file's path, mapped once per
 //! worker. Every job then increments the same counter.
+//!
+//! Run: cargo run -p chapter06 -- 6.13
 
 use std::sync::atomic::Ordering::SeqCst;
 

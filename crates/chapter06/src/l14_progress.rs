@@ -6,6 +6,8 @@
 //! counter every half second and prints `Finished 3/10 map operations`
 //! when it changed (the book prints every second regardless); once
 //! everything is in, it prints the final count. `--rounds N` jobs.
+//!
+//! Run: cargo run --release -p chapter06 -- 6.14
 
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::Duration;

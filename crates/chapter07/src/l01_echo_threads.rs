@@ -5,6 +5,8 @@
 //! each other. Python can do this because `recv`/`sendall` release the GIL;
 //! Rust has no GIL at all. Its flaw: Ctrl-C kills the process without any
 //! goodbye to the clients (7.2 fixes that). Try `nc 127.0.0.1 8000`.
+//!
+//! Run: cargo run -p chapter07 -- 7.1
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;

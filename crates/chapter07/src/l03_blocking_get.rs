@@ -3,6 +3,8 @@
 //! `ureq` is a blocking HTTP client, the `requests` of this book: each call
 //! holds the calling thread until the response is in. Run on the main
 //! thread, the two requests happen strictly one after the other.
+//!
+//! Run: cargo run -p chapter07 -- 7.3
 
 use shared_util::Ctx;
 

@@ -6,6 +6,8 @@
 //! thread each (`--requests N` to change 1000). Threads cost a stack and a
 //! kernel task each, which is why 1000 of them are no match for async I/O.
 //! Each request asks the demo server for a 20 ms delay, like a nearby site.
+//!
+//! Run: cargo run -p chapter07 -- 7.4
 
 use rayon::prelude::*;
 use shared_util::timing::Stopwatch;

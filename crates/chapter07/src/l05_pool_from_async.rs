@@ -5,6 +5,8 @@
 //! `oneshot` channel per call: the pool thread sends the result, the async
 //! side awaits the receiver. `join_all` is `gather`. The runtime's own
 //! thread never blocks; at most pool-size requests are in flight.
+//!
+//! Run: cargo run -p chapter07 -- 7.5
 
 use shared_util::Ctx;
 use tokio::sync::oneshot;

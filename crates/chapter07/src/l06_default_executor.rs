@@ -5,6 +5,8 @@
 //! to 512 threads (`max_blocking_threads`) and lets idle ones go after
 //! 10 s. With that ceiling, far more requests run at once than with
 //! Python's `min(32, cores + 4)` default: see the server's peak.
+//!
+//! Run: cargo run -p chapter07 -- 7.6
 
 use shared_util::Ctx;
 

@@ -4,6 +4,8 @@
 //! default executor. A closure already carries its arguments in Rust, so
 //! `spawn_blocking(move || f(arg))` needs no `functools.partial`; the
 //! helper below only mirrors the book's call shape.
+//!
+//! Run: cargo run -p chapter07 -- 7.7
 
 use shared_util::Ctx;
 

@@ -6,6 +6,8 @@
 //! optional; for a lone counter an `AtomicUsize` would do as well (one
 //! indivisible `fetch_add`, no lock), but the mutex is the book's lesson.
 //! Requests go to `/delay/50` so the progress has something to show.
+//!
+//! Run: cargo run -p chapter07 -- 7.8
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -5,6 +5,8 @@
 //! deadlock or panic, never succeed. To show the hang without suffering
 //! it, this version uses parking_lot's `try_lock_for`, a lock with a
 //! deadline: after 1 s it gives up and reports what it saw.
+//!
+//! Run: cargo run -p chapter07 -- 7.9
 
 use std::time::Duration;
 

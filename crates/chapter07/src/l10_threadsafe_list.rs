@@ -6,6 +6,8 @@
 //! The fix is the book's `RLock`: parking_lot's `ReentrantMutex`, which the
 //! holding thread may lock again. It hands out shared references only (two
 //! guards may coexist), so the list inside sits in a `RefCell`.
+//!
+//! Run: cargo run -p chapter07 -- 7.10
 
 use std::cell::RefCell;
 use std::time::Duration;

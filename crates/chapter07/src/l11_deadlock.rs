@@ -6,6 +6,8 @@
 //! both threads give up after 1 s and report what they hold and what they
 //! waited for; a second barrier keeps each first lock held until both
 //! have given up, so the report is the same on every run.
+//!
+//! Run: cargo run -p chapter07 -- 7.11
 
 use std::sync::Barrier;
 use std::time::Duration;

@@ -3,6 +3,8 @@
 //! Both methods take A, then B. Whoever gets A first gets B too; the other
 //! waits for A without holding anything, so no cycle can form. Same
 //! bounded waits as 7.11, which here never run out.
+//!
+//! Run: cargo run -p chapter07 -- 7.11a
 
 use std::time::Duration;
 

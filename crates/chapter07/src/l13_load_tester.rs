@@ -7,6 +7,8 @@
 //! and a channel back for progress. Keys: `u` edit the URL, `n` edit the
 //! request count (Enter confirms), `s` start, `c` cancel, `q` or Ctrl-C
 //! quit. The terminal is restored on exit, error or panic.
+//!
+//! Run: cargo run -p chapter07 -- 7.13
 
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;

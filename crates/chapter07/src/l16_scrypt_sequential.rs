@@ -4,6 +4,8 @@
 //! scrypt with N = 2048, r = 8, p = 1 and a fresh 16-byte salt per password
 //! from the OS. scrypt is built to be slow and memory-hungry (2 MiB per
 //! hash here), so this is honest CPU work. One thread does all of it.
+//!
+//! Run: cargo run --release -p chapter07 -- 7.16
 
 use shared_util::Ctx;
 

@@ -6,6 +6,8 @@
 //! hashes the passwords, and a counter per password proves each was hashed
 //! exactly once. Prints both times, the speedup and the cores used
 //! (`--only pool` hashes on the pool alone, for `compare hashing`).
+//!
+//! Run: cargo run --release -p chapter07 -- 7.17
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -6,6 +6,8 @@
 //! `--buffer-mib N`) are hashed with the `sha2` crate on one thread and on
 //! a pool sized to the cores; the digests must agree. A check against the
 //! standard's test vector for "abc" comes first.
+//!
+//! Run: cargo run --release -p chapter07 -- 7.17a
 
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};

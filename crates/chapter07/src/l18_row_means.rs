@@ -5,6 +5,8 @@
 //! machine; `--rows N --cols N` to change; a size larger than the memory
 //! available is refused with an error). Row r holds r - 0.5 and r + 0.5 in
 //! turn, so every mean is known: r exactly for an even width.
+//!
+//! Run: cargo run --release -p chapter07 -- 7.18
 
 use rayon::prelude::*;
 use shared_util::Ctx;

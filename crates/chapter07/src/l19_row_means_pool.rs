@@ -4,6 +4,8 @@
 //! NumPy releases the GIL inside `mean`. Rust has no GIL: rayon's pool
 //! takes one row per task on every core. Summing is limited by memory
 //! bandwidth as much as by the cores, so expect less than a full speedup.
+//!
+//! Run: cargo run --release -p chapter07 -- 7.19
 
 use rayon::prelude::*;
 use shared_util::Ctx;

@@ -8,6 +8,8 @@
 //! book's future). A raw socket has no timeout, so the whole exchange gets
 //! one (`--timeout`, 30 s). Try `cargo run -p chapter08 -- 8.1 --url
 //! http://example.com`.
+//!
+//! Run: cargo run -p chapter08 -- 8.1 --url http://example.com
 
 use anyhow::Context as _;
 use shared_util::Ctx;

@@ -6,6 +6,8 @@
 //! the read loop, and the connection becomes a `Stream` of whole responses.
 //! The events still print: connected, each framed response, end of stream.
 //! As in 8.1, `--timeout` (30 s) bounds the whole exchange.
+//!
+//! Run: cargo run -p chapter08 -- 8.2
 
 use anyhow::Context as _;
 use futures::StreamExt as _;

@@ -6,6 +6,8 @@
 //! async generator `read_until_empty` becomes in Rust (no `yield` in stable
 //! Rust yet). Each half can move to its own task, as chat programs need.
 //! As in 8.1, `--timeout` (30 s) bounds the whole exchange.
+//!
+//! Run: cargo run -p chapter08 -- 8.3
 
 use anyhow::Context as _;
 use futures::{Stream, StreamExt as _};

@@ -7,6 +7,8 @@
 //! listing counts the ticks during the wait to prove it: 0 on the default
 //! current-thread runtime (with `--runtime multi-thread` another worker
 //! thread keeps ticking, which is the other half of the lesson).
+//!
+//! Run: cargo run -p chapter08 -- 8.4
 
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! thread and wakes our task when a line is there; wrapped in a `BufReader`
 //! it gives `lines()`. The ticker keeps ticking while we wait. The wait is
 //! bounded (60 s) so an unattended run ends.
+//!
+//! Run: cargo run -p chapter08 -- 8.5
 
 use std::time::Duration;
 

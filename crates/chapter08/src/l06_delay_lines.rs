@@ -5,6 +5,8 @@
 //! delays' output lands in the middle of whatever the user is typing —
 //! the problem the full-screen app of 8.8–8.10 solves. At end of input the
 //! listing waits for the delays still running (a `JoinSet`).
+//!
+//! Run: cargo run -p chapter08 -- 8.6
 
 use shared_util::{Ctx, delay};
 use tokio::io::{AsyncBufReadExt as _, BufReader};

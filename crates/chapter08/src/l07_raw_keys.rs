@@ -7,6 +7,8 @@
 //! their own, become keys on a channel; the listing echoes them, erases on
 //! Backspace and prints each entered line. `quit` or Ctrl-C ends. With
 //! piped input there is no terminal to switch, and it reads the bytes.
+//!
+//! Run: cargo run -p chapter08 -- 8.7
 
 use std::io::{IsTerminal as _, Write as _};
 

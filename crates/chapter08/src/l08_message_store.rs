@@ -5,6 +5,8 @@
 //! terminal, no callback): the app's loop redraws after it appends, which
 //! keeps ownership simple and lets the store be unit-tested. Run alone, the
 //! listing shows a store of 4 keeping the newest messages as more arrive.
+//!
+//! Run: cargo run -p chapter08 -- 8.8
 
 use std::collections::VecDeque;
 

@@ -6,6 +6,8 @@
 //! rows on top, the input row at the bottom, the cursor column — as plain
 //! strings; `terminal::draw` then paints it with crossterm's `MoveTo` and
 //! `Clear`. Run alone, it replays some keys and prints the frame.
+//!
+//! Run: cargo run -p chapter08 -- 8.9
 
 use shared_util::Ctx;
 

@@ -6,6 +6,8 @@
 //! Ctrl-C, or Ctrl-D on an empty line, quits and the screen is restored.
 //! Tasks report through a channel to the one loop that draws, where the
 //! book's tasks print to the terminal themselves.
+//!
+//! Run: cargo run -p chapter08 -- 8.10
 
 use std::time::Duration;
 

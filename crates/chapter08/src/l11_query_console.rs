@@ -5,6 +5,8 @@
 //! table stands in, with a simulated 500 ms query time: type part of a
 //! product name, the query runs as a task and its rows scroll in while you
 //! keep typing the next one. Ctrl-C quits.
+//!
+//! Run: cargo run -p chapter08 -- 8.11
 
 use std::time::Duration;
 

@@ -7,6 +7,8 @@
 //! them; lines are echoed; leaving is announced. A full queue (a client not
 //! reading) loses the message rather than stalling everyone else.
 //! Try it: run `8.12`, then `nc 127.0.0.1 8000` in two terminals.
+//!
+//! Run: cargo run -p chapter08 -- 8.12
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -11,6 +11,8 @@
 //! queue holds 256 lines, and a client whose queue is full (it is not
 //! reading) is dropped with a message, so it never stalls the others.
 //! Try it: run `8.13`, then `8.14` or `nc 127.0.0.1 8000` and `CONNECT you`.
+//!
+//! Run: cargo run -p chapter08 -- 8.13
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -7,6 +7,8 @@
 //! `--script "hi|bye" --username ann` sends the lines and prints what comes
 //! back instead (no terminal needed); `--demo` starts its own server.
 //! `/quit` or Ctrl-C leaves.
+//!
+//! Run: cargo run -p chapter08 -- 8.14
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -6,6 +6,8 @@
 //! of the book's module-level integer. What Rust adds: try `tokio::spawn` on a
 //! multi-thread runtime with this counter and the compiler refuses it (`Rc`
 //! is not `Send`); across threads you need `Arc` plus an atomic or a lock.
+//!
+//! Run: cargo run -p chapter11 -- 11.1
 
 use std::cell::Cell;
 use std::rc::Rc;

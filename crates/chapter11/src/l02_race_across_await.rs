@@ -6,6 +6,8 @@
 //! The book stops at the first failed assert; this run finishes every round
 //! and reports how many went wrong. Rust's borrow rules do not catch this
 //! bug: a `Cell` read and a later `Cell` write are each fine on their own.
+//!
+//! Run: cargo run -p chapter11 -- 11.2
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -6,6 +6,8 @@
 //! an await. Tasks share the roster as `Rc<RefCell<..>>` on a `LocalSet`,
 //! and a `Vec` keeps Python's dict order. Where the book's gather raises and
 //! stops the program, each failed send is printed and the run ends normally.
+//!
+//! Run: cargo run -p chapter11 -- 11.3
 
 use std::cell::RefCell;
 use std::rc::Rc;

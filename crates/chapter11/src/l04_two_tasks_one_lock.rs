@@ -5,6 +5,8 @@
 //! `Lock`: waiting for it suspends the task, not the thread. Instead of
 //! `async with lock:` the guard's scope is the critical section: dropping the
 //! guard releases the lock, so a forgotten `release()` cannot happen.
+//!
+//! Run: cargo run -p chapter11 -- 11.4 --timeline
 
 use shared_util::{Ctx, delay};
 use tokio::sync::Mutex;

@@ -6,6 +6,8 @@
 //! mutex is a `static`: the book's "attached to a different loop" error has
 //! no counterpart, because Tokio's locks belong to no runtime: waiting is a
 //! waker in a queue, and any runtime (or several) can use the same lock.
+//!
+//! Run: cargo run -p chapter11 -- 11.5
 
 use std::sync::Arc;
 

@@ -4,6 +4,8 @@
 //! handed back. `tokio::sync::Semaphore` is fair (first come, first served)
 //! and `acquire` returns a permit that goes back when dropped, so the scope
 //! of `_permit` plays the part of `async with semaphore:`.
+//!
+//! Run: cargo run -p chapter11 -- 11.6
 
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! flight. The in-process demo server counts them and proves it at the end.
 //! One `reqwest::Client` (like the book's `ClientSession`) reuses its
 //! connections. `--requests N` and `--limit N` change the numbers.
+//!
+//! Run: cargo run -p chapter11 -- 11.7
 
 use shared_util::Ctx;
 use tokio::sync::Semaphore;

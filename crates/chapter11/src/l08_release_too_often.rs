@@ -5,6 +5,8 @@
 //! in at once. With Tokio's RAII permits this cannot happen by accident: the
 //! stray release has to be written out as `add_permits(1)`, which is exactly
 //! what asyncio's `release()` does when nobody acquired.
+//!
+//! Run: cargo run -p chapter11 -- 11.8
 
 use std::time::Duration;
 

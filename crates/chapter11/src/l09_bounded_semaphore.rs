@@ -5,6 +5,8 @@
 //! when its guard drops, so the count cannot grow unless a permit is
 //! `forget()`-ed and re-added by hand. Manual acquire/release is exactly that,
 //! so this `BoundedSemaphore` wraps a `Semaphore` and checks the bound.
+//!
+//! Run: cargo run -p chapter11 -- 11.9
 
 use std::sync::Mutex;
 

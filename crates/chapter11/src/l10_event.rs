@@ -4,6 +4,8 @@
 //! go to work. Tokio has no `Event`, so this uses the chapter's own
 //! [`Event`](crate::event::Event), built on `Notify` and a flag. The book's
 //! `loop.call_later(5.0, ...)` becomes a spawned task that sleeps, then sets.
+//!
+//! Run: cargo run -p chapter11 -- 11.10
 
 use std::sync::Arc;
 use std::time::Duration;

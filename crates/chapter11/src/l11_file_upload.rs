@@ -6,6 +6,8 @@
 //! client that writes three chunks a second apart; listing 11.12 gives it
 //! TCP connections. In Rust the reading task owns the stream: when it hits
 //! the end, dropping the stream closes the connection (the book's `close()`).
+//!
+//! Run: cargo run -p chapter11 -- 11.11
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -6,6 +6,8 @@
 //! Listens on 127.0.0.1:9000 (`--port` to change) until Ctrl-C; try
 //! `printf 'hello' | nc -N 127.0.0.1 9000`. `--demo` uploads two files with a
 //! scripted client on a free port, prints what arrived and stops.
+//!
+//! Run: cargo run -p chapter11 -- 11.12
 
 use std::time::Duration;
 

@@ -5,6 +5,8 @@
 //! sets in between change nothing: an event is a flag, not a queue. The run
 //! stops after five seconds, as the book's `wait_for(..., 5.0)` does, and
 //! counts the sets made against the sets a worker woke up for.
+//!
+//! Run: cargo run -p chapter11 -- 11.13
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;

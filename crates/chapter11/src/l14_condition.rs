@@ -7,6 +7,8 @@
 //! a `Notify`, and getting its wake-ups right is the lesson (see its docs).
 //! The book loops for ever; here the notifier fires `--rounds` times (2 by
 //! default) and each worker stops after that many wake-ups.
+//!
+//! Run: cargo run -p chapter11 -- 11.14
 
 use std::sync::Arc;
 use std::time::Duration;

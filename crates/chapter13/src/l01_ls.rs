@@ -4,6 +4,8 @@
 //! child inherits our stdout, so its listing lands between our two lines.
 //! `wait()` is a future like asyncio's coroutine; `kill_on_drop(true)`
 //! makes sure an abandoned child is killed, where asyncio leaves it running.
+//!
+//! Run: cargo run -p chapter13 -- 13.1
 
 use shared_util::Ctx;
 use tokio::process::Command;

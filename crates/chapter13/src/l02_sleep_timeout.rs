@@ -4,6 +4,8 @@
 //! fires, `sleep` is still running. We then send SIGTERM ourselves (as
 //! asyncio's `terminate()` does; Tokio's `kill()` would send SIGKILL) and
 //! wait again — with a bound too, since a child may ignore SIGTERM.
+//!
+//! Run: cargo run -p chapter13 -- 13.2
 
 use std::time::Duration;
 

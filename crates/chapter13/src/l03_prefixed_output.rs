@@ -4,6 +4,8 @@
 //! `BufReader` gives `lines()`, asyncio's `readline` loop. The reader and
 //! `wait()` run together with `try_join!`, where the book gathers a task
 //! and `wait()`: reading while waiting is what keeps the pipe from filling.
+//!
+//! Run: cargo run -p chapter13 -- 13.3
 
 use std::process::Stdio;
 

@@ -4,6 +4,8 @@
 //! `chapter13 __worker million-lines [N]` ([`worker`] below), so nothing
 //! but the chapter is needed. The listing runs it with N = 3 to show what
 //! it prints; 13.5 and 13.6 run the full million through a pipe.
+//!
+//! Run: cargo run -p chapter13 -- 13.4
 
 use std::io::{BufWriter, Write as _};
 

@@ -4,6 +4,8 @@
 //! `wait()` for it to exit: neither moves, and asyncio hangs forever here.
 //! We bound the wait at 2 s, ask the kernel where the child sleeps
 //! (`/proc/PID/wchan`), then kill it with SIGKILL and reap it.
+//!
+//! Run: cargo run -p chapter13 -- 13.5
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -3,6 +3,8 @@
 //! `wait_with_output()` is asyncio's `communicate()`: it drains stdout
 //! (and stderr) while waiting, so the child never blocks on a full pipe.
 //! The book prints the whole 14 MB; we print its size and first line.
+//!
+//! Run: cargo run -p chapter13 -- 13.6
 
 use std::process::Stdio;
 

@@ -4,6 +4,8 @@
 //! `try_join_all` (asyncio's `gather`), so a hundred processes fight over
 //! the cores at once. The children do the CPU work, so one runtime thread
 //! is plenty for us. `--requests N` changes the number of texts.
+//!
+//! Run: cargo run -p chapter13 -- 13.7
 
 use futures::future::try_join_all;
 use shared_util::{Ctx, async_timed};

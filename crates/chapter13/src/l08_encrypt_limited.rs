@@ -4,6 +4,8 @@
 //! change it) is held from before a child is spawned until after it is
 //! reaped, so at most that many children live at once: the counter below
 //! checks it. `--requests N` changes the number of texts (1000 by default).
+//!
+//! Run: cargo run -p chapter13 -- 13.8
 
 use futures::future::try_join_all;
 use shared_util::{Ctx, async_timed};

@@ -3,6 +3,8 @@
 //! The book's child is three lines of Python; ours is [`worker`], run as
 //! `chapter13 __worker username`. The listing runs it with our own stdin
 //! and stdout, so you answer it at the keyboard; 13.10 answers for you.
+//!
+//! Run: cargo run -p chapter13 -- 13.9
 
 use std::io::{BufRead as _, Write as _};
 

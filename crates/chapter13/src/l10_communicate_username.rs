@@ -4,6 +4,8 @@
 //! and reads stdout to the end. In Tokio that is three steps we spell out:
 //! take `stdin`, write and drop it (the close), then `wait_with_output()`.
 //! The prompt and the answer arrive as one string: the child never saw us.
+//!
+//! Run: cargo run -p chapter13 -- 13.10
 
 use std::process::Stdio;
 

@@ -5,6 +5,8 @@
 //! a pipe, it buffers its output and flushes only before it reads, so an
 //! echo and the next prompt leave in one write. The listing lends it our
 //! stdin and stdout: type lines, then `quit`.
+//!
+//! Run: cargo run -p chapter13 -- 13.11
 
 use std::io::{BufRead as _, BufWriter, Write as _};
 use std::os::fd::AsFd as _;

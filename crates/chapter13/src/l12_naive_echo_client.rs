@@ -5,6 +5,8 @@
 //! 13.11 child that happens to hold, since it writes echo and prompt at
 //! once; 13.13 shows a child where it does not. Every read is bounded
 //! (10 s) so a silent child cannot hang us; `quit` ends the child.
+//!
+//! Run: cargo run -p chapter13 -- 13.12
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -5,6 +5,8 @@
 //! program does. Now a read often returns an echo without the prompt, so
 //! 13.12's loop writes the next input before the child asked and stops
 //! reading while output is still coming: the run says how often.
+//!
+//! Run: cargo run -p chapter13 -- 13.13
 
 use std::io::{BufRead as _, Write as _};
 use std::time::Duration;

@@ -5,6 +5,8 @@
 //! `Event`; `notify_one` keeps the signal if nobody waits yet). The other
 //! writes a line each time it is signalled. Both run with `wait()`; the
 //! whole exchange is bounded (60 s) in case the child stops prompting.
+//!
+//! Run: cargo run -p chapter13 -- 13.14
 
 use std::process::Stdio;
 use std::time::Duration;
