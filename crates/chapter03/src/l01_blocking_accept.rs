@@ -10,7 +10,7 @@
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, announce_with, server_port};
+use crate::serving::{self, announce_with, server_port};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback(server_port(ctx))?;
@@ -23,8 +23,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
 
     // In demo mode a scripted client plays the part of `nc`.
     let client = ctx.demo.then(|| {
-        support::spawn_client(move || {
-            let _connection = support::connect(address)?;
+        serving::spawn_client(move || {
+            let _connection = serving::connect(address)?;
             Ok(())
         })
     });
@@ -33,5 +33,5 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let (connection, client_address) = server_socket.accept()?;
     println!("I got a connection from {client_address}!");
     drop(connection);
-    support::finish_client(client)
+    serving::finish_client(client)
 }

@@ -13,7 +13,7 @@ use std::io::{Read as _, Write as _};
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, announce_with, server_port, show};
+use crate::serving::{self, announce_with, server_port, show};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback(server_port(ctx))?;
@@ -25,9 +25,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     );
 
     let client = ctx.demo.then(|| {
-        support::spawn_client(move || {
-            let mut stream = support::connect(address)?;
-            let echo = support::round_trip(&mut stream, b"testing 123\r\n")?;
+        serving::spawn_client(move || {
+            let mut stream = serving::connect(address)?;
+            let echo = serving::round_trip(&mut stream, b"testing 123\r\n")?;
             println!("the client got back {}", show(&echo));
             Ok(())
         })
@@ -48,5 +48,5 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     }
     println!("All the data is: {}", show(&buffer));
     connection.write_all(&buffer)?;
-    support::finish_client(client)
+    serving::finish_client(client)
 }

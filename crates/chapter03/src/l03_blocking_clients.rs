@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, announce, server_port, show};
+use crate::serving::{self, announce, server_port, show};
 
 /// Reads one line (until `\r\n`) and echoes it; false when the client left.
 fn echo_line(connection: &mut TcpStream, client: SocketAddr) -> std::io::Result<bool> {
@@ -38,12 +38,12 @@ fn echo_line(connection: &mut TcpStream, client: SocketAddr) -> std::io::Result<
 /// A: one line, then a pause, then goodbye. B: one line, sent while A is
 /// still connected, and a stopwatch on the echo.
 fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
-    let mut a = support::connect(address)?;
+    let mut a = serving::connect(address)?;
     println!(
         "client A got back {}",
-        show(&support::round_trip(&mut a, b"from A\r\n")?)
+        show(&serving::round_trip(&mut a, b"from A\r\n")?)
     );
-    let mut b = support::connect(address)?;
+    let mut b = serving::connect(address)?;
     let sent = Instant::now();
     b.write_all(b"from B\r\n")?;
     println!("client B sent its line; the server is still blocked reading A");
@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     announce(address, ctx);
     let client = ctx
         .demo
-        .then(|| support::spawn_client(move || demo_clients(address)));
+        .then(|| serving::spawn_client(move || demo_clients(address)));
 
     let mut connections: Vec<(TcpStream, SocketAddr)> = Vec::new();
     let mut accepted = 0;
@@ -89,5 +89,5 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             break;
         }
     }
-    support::finish_client(client)
+    serving::finish_client(client)
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, show};
+use crate::serving::{self, show};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback(ctx.port.unwrap_or(0))?;
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         other => anyhow::bail!("expected WouldBlock from accept, got {other:?}"),
     }
 
-    let mut client = support::connect(address)?;
+    let mut client = serving::connect(address)?;
     // The kernel finishes the handshake on its own; accept just collects it.
     let deadline = Instant::now() + Duration::from_secs(5);
     let (mut connection, client_address) = loop {

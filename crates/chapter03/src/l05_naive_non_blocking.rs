@@ -14,7 +14,7 @@ use std::net::TcpStream;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::server_port;
+use crate::serving::server_port;
 
 /// Listing 3.3's server loop on a non-blocking socket, unchanged.
 fn serve(server_socket: &std::net::TcpListener) -> std::io::Result<()> {

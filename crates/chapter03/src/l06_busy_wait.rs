@@ -15,7 +15,7 @@ use std::time::Duration;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, CpuMeter, announce, server_port, show};
+use crate::serving::{self, CpuMeter, announce, server_port, show};
 
 /// A client and the part of its line read so far.
 struct Connection {
@@ -54,11 +54,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server_socket.local_addr()?;
     announce(address, ctx);
     let mut client = ctx.demo.then(|| {
-        support::spawn_client(move || {
-            let mut stream = support::connect(address)?;
+        serving::spawn_client(move || {
+            let mut stream = serving::connect(address)?;
             println!(
                 "the client got back {}",
-                show(&support::round_trip(&mut stream, b"hello\r\n")?)
+                show(&serving::round_trip(&mut stream, b"hello\r\n")?)
             );
             Ok(())
         })
@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
 
         // Demo: once the client is done, measure two seconds of idling.
         if client.as_ref().is_some_and(|c| c.is_finished()) {
-            support::finish_client(client.take())?;
+            serving::finish_client(client.take())?;
             meter = CpuMeter::start();
             println!("the client is done; now the server waits with nothing to do");
         }

@@ -19,7 +19,7 @@ use mio::{Events, Interest, Poll, Token};
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{self, CpuMeter, announce, server_port, show};
+use crate::serving::{self, CpuMeter, announce, server_port, show};
 
 const SERVER: Token = Token(0);
 
@@ -57,11 +57,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server_socket.local_addr()?;
     announce(address, ctx);
     let mut client = ctx.demo.then(|| {
-        support::spawn_client(move || {
-            let mut stream = support::connect(address)?;
+        serving::spawn_client(move || {
+            let mut stream = serving::connect(address)?;
             println!(
                 "the client got back {}",
-                show(&support::round_trip(&mut stream, b"hello\r\n")?)
+                show(&serving::round_trip(&mut stream, b"hello\r\n")?)
             );
             Ok(())
         })
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
 
         // Demo: once the client is done, measure two idle seconds, as 3.6 does.
         if client.as_ref().is_some_and(|c| c.is_finished()) {
-            support::finish_client(client.take())?;
+            serving::finish_client(client.take())?;
             meter = CpuMeter::start();
             println!("the client is done; now the server waits with nothing to do");
         }

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::accept::Acceptor;
-use crate::support::{announce, server_port, show};
+use crate::serving::{announce, server_port, show};
 
 async fn echo(mut connection: TcpStream) -> std::io::Result<()> {
     let mut buffer = [0u8; 1024];

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::accept::Acceptor;
-use crate::support::{announce, server_port, show};
+use crate::serving::{announce, server_port, show};
 
 const GRACE_PERIOD: Duration = Duration::from_secs(2);
 

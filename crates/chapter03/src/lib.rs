@@ -9,7 +9,7 @@
 
 mod accept;
 mod load;
-mod support;
+mod serving;
 pub use shared_util::sys;
 
 mod l01_blocking_accept;

@@ -14,7 +14,7 @@ use std::net::TcpStream;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{server_port, show};
+use crate::serving::{server_port, show};
 
 fn echo(mut client: TcpStream) -> std::io::Result<()> {
     let mut buffer = [0u8; 2048];

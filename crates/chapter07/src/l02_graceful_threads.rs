@@ -21,7 +21,7 @@ use std::time::Duration;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback;
 
-use crate::support::{server_port, show};
+use crate::serving::{server_port, show};
 
 /// A client and the thread echoing for it (the book's `ClientEchoThread`).
 struct ClientEchoThread {

@@ -8,7 +8,7 @@
 
 use shared_util::Ctx;
 
-use crate::support::get_status_code;
+use crate::gets::get_status_code;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let url = ctx.url()?;

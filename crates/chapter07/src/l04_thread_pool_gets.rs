@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
-use crate::support::{get_status_code, python_pool_size, report_peak, summary, thread_pool};
+use crate::gets::{get_status_code, report_peak, summary};
+use crate::pools::{python_pool_size, thread_pool};
 
 fn timed<T>(label: &str, work: impl FnOnce() -> T) -> T {
     let start = Stopwatch::start();

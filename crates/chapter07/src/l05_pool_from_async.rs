@@ -11,7 +11,8 @@
 use shared_util::Ctx;
 use tokio::sync::oneshot;
 
-use crate::support::{get_status_code, python_pool_size, report_peak, summary, thread_pool};
+use crate::gets::{get_status_code, report_peak, summary};
+use crate::pools::{python_pool_size, thread_pool};
 
 /// Runs `work` on `pool`; the returned future completes with its result.
 async fn run_in_pool<T: Send + 'static>(

@@ -10,7 +10,7 @@
 
 use shared_util::Ctx;
 
-use crate::support::{get_status_code, report_peak, summary};
+use crate::gets::{get_status_code, report_peak, summary};
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site

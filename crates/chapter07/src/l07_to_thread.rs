@@ -9,7 +9,7 @@
 
 use shared_util::Ctx;
 
-use crate::support::{get_status_code, report_peak, summary};
+use crate::gets::{get_status_code, report_peak, summary};
 
 /// Runs `function(argument)` on the runtime's blocking pool.
 async fn to_thread<A, R>(function: fn(A) -> R, argument: A) -> anyhow::Result<R>

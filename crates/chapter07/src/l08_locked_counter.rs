@@ -15,7 +15,8 @@ use std::time::Duration;
 use shared_util::Ctx;
 use tokio::sync::oneshot;
 
-use crate::support::{get_status_code, python_pool_size, summary, thread_pool};
+use crate::gets::{get_status_code, summary};
+use crate::pools::{python_pool_size, thread_pool};
 
 async fn reporter(counter: Arc<Mutex<usize>>, request_count: usize) {
     loop {

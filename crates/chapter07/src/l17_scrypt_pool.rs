@@ -16,7 +16,7 @@ use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 
 use crate::hashing::{hash, per_hash_ms, random_passwords, show_and_verify};
-use crate::support::thread_pool;
+use crate::pools::thread_pool;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let passwords = random_passwords(ctx.options::<crate::Options>().passwords as usize);

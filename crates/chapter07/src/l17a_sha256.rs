@@ -14,7 +14,7 @@ use sha2::{Digest as _, Sha256};
 use shared_util::Ctx;
 
 use crate::hashing::hex;
-use crate::support::thread_pool;
+use crate::pools::thread_pool;
 
 /// FIPS 180-2's example: SHA-256("abc").
 const ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";

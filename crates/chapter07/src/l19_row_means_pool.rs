@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use shared_util::Ctx;
 
 use crate::l18_row_means::{matrix, mean, report};
-use crate::support::thread_pool;
+use crate::pools::thread_pool;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let matrix = matrix(ctx)?;

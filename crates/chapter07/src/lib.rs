@@ -8,9 +8,11 @@
 //! where Python needs the GIL released and Rust has no GIL at all
 //! (7.16–7.19). Run `cargo run -p chapter07 -- list`.
 
+mod gets;
 mod hashing;
+mod pools;
+mod serving;
 pub mod stress_test;
-mod support;
 
 mod l01_echo_threads;
 mod l02_graceful_threads;

@@ -1,6 +1,5 @@
-//! Small pieces several listings share: the blocking GET, the pool size
-//! Python picks for a `ThreadPoolExecutor`, the server port rule and how
-//! bytes are shown.
+//! The blocking GET the thread-pool listings share (`get_status_code`),
+//! with the summary of its status codes and the demo server's peak count.
 
 use shared_util::Ctx;
 
@@ -10,20 +9,6 @@ pub fn get_status_code(url: &str) -> anyhow::Result<u16> {
     let mut response = ureq::get(url).call()?;
     response.body_mut().read_to_vec()?;
     Ok(response.status().as_u16())
-}
-
-/// What Python's `ThreadPoolExecutor()` uses: `min(32, cores + 4)` threads.
-pub fn python_pool_size() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    (cores + 4).min(32)
-}
-
-/// A rayon pool with `threads` threads named `pool-N`.
-pub fn thread_pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
-    Ok(rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("pool-{i}"))
-        .build()?)
 }
 
 /// Summarises status codes: `1000 responses: 200 x 1000`.
@@ -47,18 +32,4 @@ pub fn report_peak(ctx: &Ctx) {
         );
         server.reset_stats();
     }
-}
-
-/// `--port`, else 8000; in demo mode a free port.
-pub fn server_port(ctx: &Ctx) -> u16 {
-    match (ctx.port, ctx.demo) {
-        (Some(port), _) => port,
-        (None, true) => 0,
-        (None, false) => 8000,
-    }
-}
-
-/// Bytes the way Python prints them: `b"hi\r\n"`.
-pub fn show(bytes: &[u8]) -> String {
-    format!("b\"{}\"", bytes.escape_ascii())
 }
