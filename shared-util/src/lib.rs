@@ -1,29 +1,35 @@
-//! What every chapter of *Rust Concurrency with Tokio* shares.
+//! The book's `util` module, in Rust: what every listing of *Rust
+//! Concurrency with Tokio* may use.
 //!
-//! A short tour:
+//! Where the book writes `from util import async_timed, delay`, a listing
+//! writes `use shared_util::{async_timed, delay};`. A short tour:
 //!
 //! - [`async_timed`] — the book's `@async_timed()` decorator as an attribute:
 //!   every call prints `starting NAME with args (..)` and
-//!   `finished NAME in N second(s)`; [`timed`] does the same for any future.
-//! - [`delay()`] — the book's `delay(seconds)` helper.
+//!   `finished NAME in N second(s)`; [`timed`] does the same for any future,
+//!   and [`span`] records it on the timeline without printing.
+//! - [`delay`](mod@delay) — the book's `delay(seconds)` helper, [`delay()`].
 //! - [`timing`] — the clock behind both: Tokio's, so a paused clock
-//!   (`--virtual-time`) reports exact virtual time.
+//!   (`--virtual-time`) reports exact virtual time; [`secs`] formats it as
+//!   the book does.
 //! - [`timeline`] — every timed span, drawn as bars (`--timeline`,
 //!   `--timeline-svg`), busy time apart from waiting time.
-//! - [`cpu`] — CPU-bound work the optimiser cannot delete (`count_to`).
 //! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
-//! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
-//! - [`progress`] — progress bars on stderr, hidden off a terminal.
-//! - [`demo_server`] — the offline stand-in for example.com.
-//! - [`sys`] — CPU time, memory and descriptor limits of a process.
+//! - [`cpu`] — CPU-bound work the optimiser cannot delete
+//!   ([`count_to`](cpu::count_to)).
 //! - [`ctx`] — [`Ctx`], what a listing reads about its run (flags, the
 //!   chapter's typed options, the demo server), and [`usage`] for a value
 //!   the listing cannot take.
+//! - [`demo_server`] — the offline stand-in for example.com.
+//! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
+//! - [`progress`] — progress bars on stderr, hidden off a terminal.
+//! - [`sys`] — CPU time, memory and descriptor limits of a process.
 //! - [`report`] — where the lines printed on a listing's behalf go.
 //!
 //! The command line every chapter binary shares lives in the `runner`
 //! crate, which depends on this one and never the other way round: nothing
-//! here parses arguments.
+//! here parses a chapter's arguments (the `demo-server` binary reads its two
+//! flags by hand).
 //!
 //! ```
 //! use shared_util::{async_timed, delay};

@@ -139,10 +139,7 @@ pub fn render_text(origin: Instant, spans: &[Span]) -> String {
     if spans.is_empty() {
         return "timeline: no timed spans were recorded (only #[async_timed], timed(), span() and delay() are drawn)\n".to_owned();
     }
-    let total = total_length(origin, spans);
-    let step = nice_step(total / MAX_TICKS as u32);
-    // As many ticks as the spans need, so a short run still fills the chart.
-    let ticks = ((total.as_secs_f64() / step.as_secs_f64()).ceil() as usize).clamp(1, MAX_TICKS);
+    let (step, ticks) = axis(total_length(origin, spans));
     let width = ticks * 10;
     let column = step / 10;
     let label_width = spans
@@ -210,13 +207,17 @@ pub fn render_text(origin: Instant, spans: &[Span]) -> String {
 
 /// Draws the spans as an SVG document (for slides): grey bars for waiting,
 /// dark bars for busy time, a labelled axis.
+///
+/// The axis has the same round ticks as [`render_text`]'s (0s 0.5s 1s ...,
+/// never 0.5002s), and the bars are drawn to its scale.
 pub fn render_svg(origin: Instant, spans: &[Span]) -> String {
     const LABEL_W: f64 = 220.0;
     const BAR_W: f64 = 720.0;
     const ROW_H: f64 = 28.0;
     const TOP: f64 = 40.0;
-    let total = total_length(origin, spans).as_secs_f64();
-    let x = |d: Duration| LABEL_W + d.as_secs_f64() / total * BAR_W;
+    let (step, ticks) = axis(total_length(origin, spans));
+    let length = step.as_secs_f64() * ticks as f64;
+    let x = |d: Duration| LABEL_W + d.as_secs_f64() / length * BAR_W;
     let height = TOP + ROW_H * spans.len() as f64 + 50.0;
     let width = LABEL_W + BAR_W + 120.0;
 
@@ -276,23 +277,30 @@ pub fn render_svg(origin: Instant, spans: &[Span]) -> String {
         r#"<line x1="{LABEL_W}" y1="{axis_y}" x2="{:.1}" y2="{axis_y}" stroke="black"/>"#,
         LABEL_W + BAR_W
     );
-    for i in 0..=6 {
-        let t = total * i as f64 / 6.0;
-        let tx = LABEL_W + BAR_W * i as f64 / 6.0;
+    for i in 0..=ticks {
+        let tx = LABEL_W + BAR_W * i as f64 / ticks as f64;
         let _ = writeln!(
             svg,
             r#"<line x1="{tx:.1}" y1="{axis_y}" x2="{tx:.1}" y2="{:.1}" stroke="black"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle">{}s</text>"#,
             axis_y + 5.0,
             axis_y + 22.0,
-            trim_secs(Duration::from_secs_f64(t))
+            trim_secs(step * i as u32)
         );
     }
     svg.push_str("</svg>\n");
     svg
 }
 
-/// Most ticks on the text axis, one every ten columns.
+/// Most ticks on an axis (one every ten columns of the text chart).
 const MAX_TICKS: usize = TEXT_WIDTH / 10;
+
+/// The axis both drawings share: a round step and how many of them cover
+/// `total` (at most [`MAX_TICKS`]), so a short run still fills the chart.
+fn axis(total: Duration) -> (Duration, usize) {
+    let step = nice_step(total / MAX_TICKS as u32);
+    let ticks = ((total.as_secs_f64() / step.as_secs_f64()).ceil() as usize).clamp(1, MAX_TICKS);
+    (step, ticks)
+}
 
 /// The smallest "round" step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power
 /// of ten) that is at least `rough`, so the axis reads 0s 0.5s 1s ...

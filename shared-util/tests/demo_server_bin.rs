@@ -1,5 +1,6 @@
 //! The `demo-server` binary as a user runs it: it prints its URL, serves
-//! curl-style requests, and stops cleanly on Ctrl-C (SIGINT).
+//! curl-style requests, and stops cleanly on Ctrl-C (SIGINT); a wrong flag
+//! or a taken port ends it at once with a message.
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::process::{Command, Stdio};
@@ -78,4 +79,24 @@ fn a_port_in_use_exits_1_with_a_message() {
         stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_bad_flag_exits_2_with_a_message_and_the_usage() {
+    // Bounded: a server that started anyway would be killed and fail here.
+    let run = test_harness::run_bin(env!("CARGO_BIN_EXE_demo-server"), &["--port", "http"], "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("error: invalid value 'http' for --port: give a port, 0-65535"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("Usage: demo-server [--port PORT] [--latency-ms MS]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
 }

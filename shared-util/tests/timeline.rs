@@ -74,6 +74,42 @@ fn svg_rendering_has_a_bar_per_span_and_a_busy_rect_per_busy_stretch() {
     assert!(svg.contains("delay(10)"));
 }
 
+/// The text of every axis label in an SVG drawing, in order.
+fn svg_tick_labels(svg: &str) -> Vec<&str> {
+    svg.lines()
+        .filter(|line| line.starts_with("<line") && line.contains(r#"text-anchor="middle""#))
+        .filter_map(|line| line.rsplit_once('>')?.0.strip_suffix("</text"))
+        .filter_map(|text| text.rsplit_once('>').map(|(_, label)| label))
+        .collect()
+}
+
+#[test]
+fn the_svg_axis_has_the_text_charts_round_ticks() {
+    let origin = Instant::now();
+    // 0.637 s: a tick every 0.15 s, as in the text chart, not every 0.1062 s.
+    let spans = [span(origin, "quick", 0, 637, &[(0, 637)])];
+    let svg = render_svg(origin, &spans);
+    assert_eq!(
+        svg_tick_labels(&svg),
+        ["0s", "0.15s", "0.3s", "0.45s", "0.6s", "0.75s"],
+        "{svg}"
+    );
+    // The bar is drawn to the axis' scale: 0.637 s of 0.75 s.
+    let bar_end = 220.0 + 720.0 * 0.637 / 0.75;
+    assert!(
+        svg.contains(&format!(
+            r#"<text x="{:.1}" y="57.0">0.6370 s</text>"#,
+            bar_end + 6.0
+        )),
+        "{svg}"
+    );
+
+    // A run that ends just past a round number: 3.001 s was 0.5002s 1.0005s ...
+    let spans = [span(origin, "main()", 0, 3_001, &[(0, 1)])];
+    let labels = svg_tick_labels(&render_svg(origin, &spans)).join(" ");
+    assert_eq!(labels, "0s 0.6s 1.2s 1.8s 2.4s 3s 3.6s");
+}
+
 #[test]
 fn polls_close_together_merge() {
     let origin = Instant::now();

@@ -4,29 +4,14 @@
 //! Use it through `shared_util::async_timed`; this crate exists only because
 //! procedural macros must live in a crate of their own.
 
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::Parse as _;
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, Pat, ReturnType, parse_macro_input};
 
-/// Times every call of an `async fn`, like the book's `@async_timed()`.
-///
-/// Each call prints `starting NAME with args (A, B)` when it first runs and
-/// `finished NAME in 3.0012 second(s)` when it completes (or
-/// `cancelled NAME after ...` when the future is dropped before it
-/// finishes). Arguments are printed with `Debug`, so they must implement it.
-/// The call is also recorded as a span on the timeline (`--timeline`) and,
-/// in debug mode, each poll is checked against the slow-poll threshold.
-///
-/// ```ignore
-/// #[shared_util::async_timed]
-/// async fn delay(seconds: u64) -> u64 { /* ... */ seconds }
-/// ```
-///
-/// `#[async_timed(skip(client, url))]` prints those arguments by name
-/// instead of by value, for arguments that are long, noisy or not `Debug`:
-/// `starting fetch with args (client, url, 3)`.
 /// Reads `skip(a, b)`: arguments printed by name instead of by value.
 fn parse_skip(attr: TokenStream) -> syn::Result<Vec<syn::Ident>> {
     if attr.is_empty() {
@@ -48,6 +33,43 @@ fn parse_skip(attr: TokenStream) -> syn::Result<Vec<syn::Ident>> {
     Ok(skipped)
 }
 
+/// Times every call of an `async fn`, like the book's `@async_timed()`.
+///
+/// Each call prints `starting NAME with args (A, B)` when it first runs and
+/// `finished NAME in 3.0012 second(s)` when it completes (or
+/// `cancelled NAME after ...` when the future is dropped before it
+/// finishes). Arguments are printed with `Debug`, so they must implement it.
+/// The call is also recorded as a span on the timeline (`--timeline`) and,
+/// in debug mode, each poll is checked against the slow-poll threshold.
+///
+/// Listing 2.17's `delay`, timed:
+///
+/// ```ignore
+/// use shared_util::async_timed;
+///
+/// #[async_timed]
+/// async fn delay(delay_seconds: u64) -> u64 {
+///     println!("sleeping for {delay_seconds} second(s)");
+///     tokio::time::sleep(std::time::Duration::from_secs(delay_seconds)).await;
+///     println!("finished sleeping for {delay_seconds} second(s)");
+///     delay_seconds
+/// }
+///
+/// // delay(2).await prints:
+/// // starting delay with args (2)
+/// // sleeping for 2 second(s)
+/// // finished sleeping for 2 second(s)
+/// // finished delay in 2.0012 second(s)
+/// ```
+///
+/// `#[async_timed(skip(client, url))]` prints those arguments by name
+/// instead of by value, for arguments that are long, noisy or not `Debug`:
+/// `starting fetch with args (client, url, 3)`.
+///
+/// It goes on an `async fn` only (anything else is a compile error); for
+/// any other future, `shared_util::timed(label, future)` does the same.
+/// Times come from Tokio's clock, so under a paused clock
+/// (`--virtual-time`) they are exact virtual times.
 #[proc_macro_attribute]
 pub fn async_timed(attr: TokenStream, item: TokenStream) -> TokenStream {
     let skipped = match parse_skip(attr) {

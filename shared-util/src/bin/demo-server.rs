@@ -22,7 +22,7 @@ Options:
 
 /// The two flags, parsed by hand: shared-util stays free of argument
 /// parsers (the runner crate owns the chapters' command line).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Args {
     port: u16,
     latency_ms: u64,
@@ -38,7 +38,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-            None => (arg, None),
+            None => (arg.clone(), None),
         };
         let mut value = |what: &str| {
             inline
@@ -60,7 +60,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
                     format!("invalid value '{text}' for --latency-ms: give a whole number of milliseconds")
                 })?;
             }
-            other => return Err(format!("unexpected argument '{other}'")),
+            _ => return Err(format!("unexpected argument '{arg}'")),
         }
     }
     Ok(Some(parsed))
@@ -110,4 +110,90 @@ fn main() -> ExitCode {
     );
     server.shutdown();
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Result<Option<Args>, String> {
+        parse(args.iter().map(|arg| (*arg).to_owned()))
+    }
+
+    fn args(port: u16, latency_ms: u64) -> Option<Args> {
+        Some(Args { port, latency_ms })
+    }
+
+    #[test]
+    fn no_flags_give_the_defaults() {
+        assert_eq!(parse_args(&[]), Ok(args(8080, 0)));
+    }
+
+    #[test]
+    fn both_flags_parse_with_a_space_or_an_equals_sign() {
+        assert_eq!(
+            parse_args(&["--port", "9000", "--latency-ms", "25"]),
+            Ok(args(9000, 25))
+        );
+        assert_eq!(
+            parse_args(&["--latency-ms=25", "--port=9000"]),
+            Ok(args(9000, 25))
+        );
+    }
+
+    #[test]
+    fn port_zero_asks_for_a_free_port() {
+        assert_eq!(parse_args(&["--port=0"]), Ok(args(0, 0)));
+        assert_eq!(parse_args(&["--port", "0"]), Ok(args(0, 0)));
+    }
+
+    #[test]
+    fn help_stops_parsing_and_asks_for_the_help_text() {
+        assert_eq!(parse_args(&["--help"]), Ok(None));
+        assert_eq!(parse_args(&["-h", "--bogus"]), Ok(None));
+        assert_eq!(parse_args(&["--port", "1", "--help"]), Ok(None));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_flag_and_what_it_takes() {
+        assert_eq!(
+            parse_args(&["--port", "70000"]),
+            Err("invalid value '70000' for --port: give a port, 0-65535".to_owned())
+        );
+        assert_eq!(
+            parse_args(&["--latency-ms=soon"]),
+            Err(
+                "invalid value 'soon' for --latency-ms: give a whole number of milliseconds"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn an_unknown_flag_is_named_whole() {
+        assert_eq!(
+            parse_args(&["--verbose"]),
+            Err("unexpected argument '--verbose'".to_owned())
+        );
+        assert_eq!(
+            parse_args(&["--colour=always"]),
+            Err("unexpected argument '--colour=always'".to_owned())
+        );
+        assert_eq!(
+            parse_args(&["8080"]),
+            Err("unexpected argument '8080'".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_missing_value_says_what_to_give() {
+        assert_eq!(
+            parse_args(&["--port"]),
+            Err("--port needs a value (a port, 0-65535)".to_owned())
+        );
+        assert_eq!(
+            parse_args(&["--port", "1", "--latency-ms"]),
+            Err("--latency-ms needs a value (milliseconds)".to_owned())
+        );
+    }
 }

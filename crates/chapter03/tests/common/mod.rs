@@ -1,5 +1,5 @@
 //! A chapter-3 server running as a child process, driven over real TCP:
-//! shared-util's [`ServerChild`] started with this chapter's binary, plus
+//! test-harness's [`ServerChild`] started with this chapter's binary, plus
 //! the echo helpers the tests share.
 
 #![allow(dead_code)]

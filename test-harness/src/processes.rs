@@ -1,0 +1,101 @@
+//! The process table: finding whatever a test run left alive.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The environment variable that marks every process a test run starts.
+///
+/// Children inherit their parent's environment, so every process a listing
+/// starts — its workers, `ls`, `sleep`, their children — carries the
+/// marker, and [`processes_with_marker`] finds whichever are still alive.
+pub const MARKER_VAR: &str = "RCT_TEST_MARKER";
+
+/// A marker no other run of this test process shares.
+pub fn new_marker(name: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A live process found by [`processes_with_marker`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Its process id.
+    pub pid: u32,
+    /// Its short name (`/proc/PID/comm`), e.g. `gpg-agent`.
+    pub name: String,
+    /// Its command line, arguments separated by spaces.
+    pub cmdline: String,
+}
+
+/// Live processes whose environment holds `MARKER_VAR=marker` (Linux: read
+/// from `/proc`). Zombies have no environment left and are not listed;
+/// anything still running is.
+pub fn processes_with_marker(marker: &str) -> Vec<Leftover> {
+    let needle = format!("{MARKER_VAR}={marker}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue; // gone already, or not ours to read
+        };
+        if !environ
+            .split(|b| *b == 0)
+            .any(|var| var == needle.as_bytes())
+        {
+            continue;
+        }
+        let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        found.push(Leftover {
+            pid,
+            name: name.trim().to_owned(),
+            cmdline: String::from_utf8_lossy(&cmdline)
+                .replace('\0', " ")
+                .trim()
+                .to_owned(),
+        });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn a_marked_process_is_found_until_it_ends() {
+        let marker = new_marker("control");
+        let mut child = Command::new("sleep")
+            .arg("30")
+            .env(MARKER_VAR, &marker)
+            .spawn()
+            .expect("sleep runs");
+        // /proc shows the new environment once exec has happened.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while processes_with_marker(&marker).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let found = processes_with_marker(&marker);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].pid, child.id());
+        assert_eq!(found[0].name, "sleep");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(processes_with_marker(&marker).is_empty());
+    }
+}
