@@ -1,4 +1,4 @@
-//! A chapter-8 server as a child process on a free port (shared-util's
+//! A chapter-8 server as a child process on a free port (test-harness's
 //! [`ServerChild`]), and blocking line clients with bounded reads.
 
 #![allow(dead_code)]
