@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A bar counting to `len`, labelled `what` (e.g. "requests"); hidden when
 /// stderr is not a terminal. Call `inc(1)` per item and `finish_and_clear()`
-/// at the end.
+/// at the end; `set_message` names the item in progress.
 ///
 /// ```
 /// let bar = shared_util::progress::bar(3, "requests");
@@ -23,7 +23,11 @@ pub fn bar(len: u64, what: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    let template = format!("{{bar:40.cyan/blue}} {{pos}}/{{len}} {what} ({{elapsed}})");
+    // `what` is text, not template: braces in it are doubled so indicatif
+    // does not read them as keys. `{msg}` shows what `set_message` says is
+    // running now (empty unless set).
+    let what = what.replace('{', "{{").replace('}', "}}");
+    let template = format!("{{bar:40.cyan/blue}} {{pos}}/{{len}} {what} ({{elapsed}}) {{msg}}");
     if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
     }

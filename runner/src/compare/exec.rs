@@ -15,18 +15,20 @@ use super::stats::{Results, Sample};
 /// naming the listing and the run.
 ///
 /// One progress bar counts every run, warm-up and measured, on stderr and
-/// only on a terminal. It cannot name the row running now: the template
-/// of `shared_util::progress::bar` has no `{msg}`, and the runner does not
-/// depend on indicatif to build its own; the stderr line before the runs
-/// names the rows instead. The bar is cleared before this returns, so an
-/// error, or the table, is printed on a clean line.
+/// only on a terminal, and names the row running now. The bar is cleared
+/// before this returns, so an error, or the table, is printed on a clean
+/// line.
 pub fn run(exe: &Path, plan: &Plan) -> anyhow::Result<Results> {
     let stats_dir = std::env::temp_dir().join(format!("rct-compare-{}", std::process::id()));
     std::fs::create_dir_all(&stats_dir)?;
     let bar = shared_util::progress::bar(total_runs(plan), "runs");
     // Keeps the elapsed time moving during a long run.
     bar.enable_steady_tick(Duration::from_millis(250));
-    let result = run_in(exe, plan, &stats_dir, &|| bar.inc(1));
+    let progress = Progress {
+        starting: &|row: &Row| bar.set_message(row.label()),
+        ran: &|| bar.inc(1),
+    };
+    let result = run_in(exe, plan, &stats_dir, &progress);
     bar.finish_and_clear();
     let _ = std::fs::remove_dir_all(&stats_dir);
     result
@@ -37,10 +39,24 @@ fn total_runs(plan: &Plan) -> u64 {
     u64::try_from((plan.warmup + plan.runs) * plan.listings.len()).unwrap_or(u64::MAX)
 }
 
-/// The runs themselves; `ran` is called after each run that succeeded.
-fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path, ran: &dyn Fn()) -> anyhow::Result<Results> {
+/// What the runs report as they go.
+struct Progress<'a> {
+    /// Called before each run with its row.
+    starting: &'a dyn Fn(&Row),
+    /// Called after each run that succeeded.
+    ran: &'a dyn Fn(),
+}
+
+/// The runs themselves, reporting to `progress`.
+fn run_in(
+    exe: &Path,
+    plan: &Plan,
+    stats_dir: &Path,
+    progress: &Progress<'_>,
+) -> anyhow::Result<Results> {
     let mut unit = None;
     let mut measure = |exe: &Path, entry: &Row, flags: &[String], dir: &Path| {
+        (progress.starting)(entry);
         let sample = if plan.load.is_empty() {
             run_once(entry, flags, dir)?
         } else {
@@ -48,7 +64,7 @@ fn run_in(exe: &Path, plan: &Plan, stats_dir: &Path, ran: &dyn Fn()) -> anyhow::
             unit = unit.take().or(counted);
             sample
         };
-        ran();
+        (progress.ran)();
         anyhow::Ok(sample)
     };
     for round in 0..plan.warmup {
@@ -179,7 +195,15 @@ mod tests {
         assert_eq!(total_runs(&plan), 8);
         let dir = scratch("count");
         let ran = Cell::new(0);
-        let results = run_in(Path::new("true"), &plan, &dir, &|| ran.set(ran.get() + 1));
+        let results = run_in(
+            Path::new("true"),
+            &plan,
+            &dir,
+            &Progress {
+                starting: &|_| {},
+                ran: &|| ran.set(ran.get() + 1),
+            },
+        );
         let _ = std::fs::remove_dir_all(&dir);
         let results = results.expect("true succeeds");
         assert_eq!(ran.get(), 8);
@@ -191,7 +215,15 @@ mod tests {
         let plan = plan(&["true", "false"], 0, 2);
         let dir = scratch("fail");
         let ran = Cell::new(0);
-        let result = run_in(Path::new("true"), &plan, &dir, &|| ran.set(ran.get() + 1));
+        let result = run_in(
+            Path::new("true"),
+            &plan,
+            &dir,
+            &Progress {
+                starting: &|_| {},
+                ran: &|| ran.set(ran.get() + 1),
+            },
+        );
         let _ = std::fs::remove_dir_all(&dir);
         let error = format!("{:#}", result.expect_err("false fails"));
         assert!(
