@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::child::{CHILD_ENV, STATS_ENV};
 use super::plan::{Plan, Row};
-use super::serve::run_server_once;
+use super::serve::{run_server_once, why_it_failed};
 use super::stats::{Results, Sample};
 
 /// Runs the plan with the binary at `exe`; on a failed run, an error
@@ -144,17 +144,6 @@ fn run_once(entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<S
     })
 }
 
-/// The line of a failed child's stderr that says why: the first `error`
-/// line (clap and our runner start theirs so), else the last non-empty one
-/// (a Python traceback ends with the exception).
-pub(super) fn why_it_failed(stderr: &str) -> &str {
-    stderr
-        .lines()
-        .find(|l| l.starts_with("error"))
-        .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
-        .unwrap_or("")
-}
-
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
@@ -231,20 +220,5 @@ mod tests {
             "{error}"
         );
         assert_eq!(ran.get(), 1);
-    }
-
-    #[test]
-    fn a_failure_is_explained_by_its_error_line() {
-        let clap = "error: unexpected argument '--nonsense' found\n\nUsage: x\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            why_it_failed(clap),
-            "error: unexpected argument '--nonsense' found"
-        );
-        let python = "Traceback (most recent call last):\n  File x\nModuleNotFoundError: No module named 'aiohttp'\n";
-        assert_eq!(
-            why_it_failed(python),
-            "ModuleNotFoundError: No module named 'aiohttp'"
-        );
-        assert_eq!(why_it_failed(""), "");
     }
 }

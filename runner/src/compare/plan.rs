@@ -60,7 +60,7 @@ pub struct Plan {
     /// The user's flags the Python rows took (already merged into their
     /// `args`; kept here to be shown under the table).
     pub python_flags: Vec<String>,
-    /// For servers: the load command's arguments (see [`Set::load`]);
+    /// For servers: the load command's arguments (see [`Set::load`](crate::Set::load));
     /// empty for listings that end by themselves.
     pub load: Vec<String>,
 }

@@ -11,8 +11,8 @@ use super::stats::{Results, Summary};
 const TITLE_WIDTH: usize = 44;
 
 impl Results {
-    /// The table, with the flags the rows shared under it (see
-    /// [`Results::notes`]), then a bar chart of the medians.
+    /// The table, with a line naming the flags the rows shared under it,
+    /// then a bar chart of the medians.
     pub fn render_text(&self, plan: &Plan) -> String {
         let summaries = self.summaries();
         let base = self.rows[0].0.label();
@@ -91,8 +91,8 @@ impl Results {
         format!("{rate:>w$}  ", w = width.saturating_sub(2))
     }
 
-    /// The same table in Markdown, for the benchmarks page, with the
-    /// lines of [`Results::notes`] under it.
+    /// The same table in Markdown, for the benchmarks page, with the same
+    /// lines about the flags under it.
     pub fn render_markdown(&self, plan: &Plan) -> String {
         let base = self.rows[0].0.label();
         let (rate_head, rate_rule) = match &self.unit {

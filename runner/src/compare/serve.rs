@@ -6,7 +6,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::child::{CHILD_ENV, WORK_ENV};
-use super::exec::why_it_failed;
 use super::plan::Row;
 use super::stats::Sample;
 
@@ -162,4 +161,35 @@ pub(super) fn run_server_once(
             None,
         ),
     })
+}
+
+/// The line of a failed child's stderr that says why: the first `error`
+/// line (clap and our runner start theirs so), else the last non-empty one
+/// (a Python traceback ends with the exception).
+pub(super) fn why_it_failed(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_explained_by_its_error_line() {
+        let clap = "error: unexpected argument '--nonsense' found\n\nUsage: x\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            why_it_failed(clap),
+            "error: unexpected argument '--nonsense' found"
+        );
+        let python = "Traceback (most recent call last):\n  File x\nModuleNotFoundError: No module named 'aiohttp'\n";
+        assert_eq!(
+            why_it_failed(python),
+            "ModuleNotFoundError: No module named 'aiohttp'"
+        );
+        assert_eq!(why_it_failed(""), "");
+    }
 }
