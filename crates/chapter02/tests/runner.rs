@@ -456,8 +456,19 @@ fn each_subcommand_help_lists_only_its_own_flags() {
         assert!(!has(&list, flag), "list --help shows {flag}: {list:?}");
     }
     let compare = flags_in_help(&["compare", "--help"]);
-    for flag in ["--runs", "--warmup", "--json", "--markdown", "--svg", "--python", "--list"] {
-        assert!(has(&compare, flag), "compare --help lacks {flag}: {compare:?}");
+    for flag in [
+        "--runs",
+        "--warmup",
+        "--json",
+        "--markdown",
+        "--svg",
+        "--python",
+        "--list",
+    ] {
+        assert!(
+            has(&compare, flag),
+            "compare --help lacks {flag}: {compare:?}"
+        );
     }
     for flag in ["--timeline", "--no-pause", "--count", "--source"] {
         assert!(!has(&compare, flag), "compare --help shows {flag}");
@@ -494,10 +505,19 @@ fn flags_of_another_subcommand_are_clap_errors() {
 #[test]
 fn negative_numbers_get_a_plain_range_error() {
     for (args, message) in [
-        (&["2.18", "--count", "-5"][..], "'-5' is not a whole number 1 or more"),
+        (
+            &["2.18", "--count", "-5"][..],
+            "'-5' is not a whole number 1 or more",
+        ),
         (&["2.9", "--scale", "-1"], "'-1' is not a factor above 0"),
-        (&["2.9", "--workers", "0"], "'0' is not a whole number from 1 to 1024"),
-        (&["2.23", "--slow-poll-ms", "0"], "'0' is not a whole number 1 or more"),
+        (
+            &["2.9", "--workers", "0"],
+            "'0' is not a whole number from 1 to 1024",
+        ),
+        (
+            &["2.23", "--slow-poll-ms", "0"],
+            "'0' is not a whole number 1 or more",
+        ),
     ] {
         let run = run_bin(BIN, args, "");
         assert_eq!(run.code, Some(2), "{args:?}");
