@@ -32,6 +32,23 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
     if let Some(url) = &args.url {
         check_url(url).map_err(Failure::Usage)?;
     }
+    if let Some(path) = &args.timeline_svg {
+        // Refuse a path that cannot be written now, not after the listing.
+        let existed = path.exists();
+        let probe = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path);
+        if let Err(e) = probe {
+            return Err(Failure::Usage(format!(
+                "cannot write the timeline to {}: {e}; give --timeline-svg a path in a folder you can write to",
+                path.display()
+            )));
+        }
+        if !existed {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     let runtime = args.runtime.map(Flavor::from);
     if args.workers.is_some() && runtime == Some(Flavor::CurrentThread) {
         return Err(Failure::Usage(

@@ -21,14 +21,12 @@ pub fn print_fib(number: u64) {
 /// The book's n: fib(40) and fib(41). `--n N` runs fib(N) and fib(N+1).
 pub const BOOK_N: u64 = 40;
 
-/// `--n`, checked: fib(61) and up would run for hours.
+/// The largest `--n`: fib(61) and up would run for hours.
+pub const MAX_N: u64 = 60;
+
+/// `--n` (clap has checked it is 1..=MAX_N).
 pub fn n_from(ctx: &shared_util::Ctx) -> anyhow::Result<u64> {
-    let n = ctx.options::<crate::Options>().n;
-    anyhow::ensure!(
-        (1..=60).contains(&n),
-        "--n must be 1..=60 for fib (got {n})"
-    );
-    Ok(n)
+    Ok(ctx.options::<crate::Options>().n)
 }
 
 #[cfg(test)]

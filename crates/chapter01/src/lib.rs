@@ -66,6 +66,6 @@ pub struct Options {
     pub out: Option<std::path::PathBuf>,
     /// 1.5/1.6: compute fib(N) and fib(N+1), N in 1..=60.
     #[arg(long, value_name = "N", default_value_t = fib::BOOK_N, allow_negative_numbers = true,
-          value_parser = runner::whole_number::<u64>(0, None))]
+          value_parser = runner::whole_number::<u64>(1, Some(fib::MAX_N)))]
     pub n: u64,
 }

@@ -141,9 +141,17 @@ fn listings_1_5_and_1_6_compute_the_same_fibs() {
 
 #[test]
 fn fib_refuses_an_n_it_could_not_finish() {
-    let run = run_bin(BIN, &["1.5", "--n", "100"], "");
-    assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("--n must be 1..=60"), "{}", run.stderr);
+    for n in ["100", "0", "-3"] {
+        let run = run_bin(BIN, &["1.5", "--n", n], "");
+        assert_eq!(run.code, Some(2), "{n}: a usage error");
+        assert!(
+            run.stderr
+                .contains(&format!("'{n}' is not a whole number from 1 to 60")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty());
+    }
 }
 
 #[test]

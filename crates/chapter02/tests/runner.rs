@@ -557,3 +557,20 @@ fn an_id_of_another_chapter_names_its_binary() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unwritable_timeline_path_is_refused_before_the_listing_runs() {
+    let run = run_bin(
+        BIN,
+        &["2.4", "--timeline-svg", "/nonexistent-dir/t.svg"],
+        "",
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write the timeline to /nonexistent-dir/t.svg"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "the listing ran: {}", run.stdout);
+}

@@ -86,7 +86,7 @@ pub static CHAPTER: Chapter = Chapter {
 pub struct Options {
     /// 6.7-6.9: lines of the generated Ngram file, at most 100000000 (~780 MB at the default).
     #[arg(long, value_name = "N", default_value_t = ngram::DEFAULT_LINES, allow_negative_numbers = true,
-          value_parser = runner::whole_number::<u64>(0, None))]
+          value_parser = runner::whole_number::<u64>(1, Some(ngram::MAX_LINES)))]
     pub lines: u64,
     /// 6.1: run the two counting processes one after the other (for `compare processes`).
     #[arg(long)]

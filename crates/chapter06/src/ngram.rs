@@ -44,10 +44,11 @@ const SYLLABLES: &[&str] = &[
 /// The path of the file with `lines` lines, generating it first if needed.
 /// Says which happened.
 pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
-    anyhow::ensure!(
-        (1..=MAX_LINES).contains(&lines),
-        "--lines must be 1..={MAX_LINES} (got {lines}): the file takes about 20 bytes a line"
-    );
+    if !(1..=MAX_LINES).contains(&lines) {
+        return Err(shared_util::usage(format!(
+            "--lines must be 1..={MAX_LINES} (got {lines}): the file takes about 20 bytes a line"
+        )));
+    }
     let path = std::env::temp_dir().join(format!("chapter06-ngrams-v1-{lines}.tsv"));
     if path.exists() {
         println!(

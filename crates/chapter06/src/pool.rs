@@ -43,10 +43,12 @@ impl ProcessPool {
     /// Starts `size` workers; `init_args` are passed to each one at start-up
     /// (the pool's initializer, e.g. the path of a shared memory file).
     pub fn new(size: usize, init_args: &[&str]) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            (1..=MAX_SIZE).contains(&size),
-            "a pool runs 1..={MAX_SIZE} worker processes (got {size}; --limit sets it)"
-        );
+        if !(1..=MAX_SIZE).contains(&size) {
+            // The user's --limit: a usage error (exit 2), not a failure.
+            return Err(shared_util::usage(format!(
+                "a pool runs 1..={MAX_SIZE} worker processes (got {size}; --limit sets it)"
+            )));
+        }
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
         let mut pool = Self {

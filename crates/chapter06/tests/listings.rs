@@ -153,16 +153,19 @@ fn sizes_that_could_fill_the_disk_or_the_process_table_are_refused() {
     for (args, message) in [
         (
             &["6.7", "--lines", "100000001"][..],
-            "--lines must be 1..=100000000",
+            "'100000001' is not a whole number from 1 to 100000000",
         ),
-        (&["6.8", "--lines", "0"], "--lines must be 1..=100000000"),
+        (
+            &["6.8", "--lines", "0"],
+            "'0' is not a whole number from 1 to 100000000",
+        ),
         (
             &["6.2", "--limit", "65"],
             "a pool runs 1..=64 worker processes",
         ),
     ] {
         let run = run_bin(BIN, args, "");
-        assert_eq!(run.code, Some(1), "{args:?}");
+        assert_eq!(run.code, Some(2), "{args:?}: a usage error");
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
         assert!(
             !run.stdout.contains("generated"),

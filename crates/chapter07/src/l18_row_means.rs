@@ -17,20 +17,22 @@ use shared_util::Ctx;
 pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
     let options = ctx.options::<crate::Options>();
     let (rows, cols) = (options.rows, options.cols);
-    anyhow::ensure!(rows > 0 && cols > 0, "--rows and --cols must be at least 1");
     let bytes = rows
         .checked_mul(cols)
         .and_then(|n| n.checked_mul(8))
         .filter(|&n| usize::try_from(n).is_ok())
-        .ok_or_else(|| anyhow::anyhow!("a {rows} x {cols} matrix is too large to address"))?;
+        .ok_or_else(|| {
+            shared_util::usage(format!("a {rows} x {cols} matrix is too large to address"))
+        })?;
     let gb = |b: u64| b as f64 / 1e9;
     if let Some(available) = available_memory() {
-        anyhow::ensure!(
-            bytes < available,
-            "a {rows} x {cols} matrix of f64 needs {:.2} GB, but only {:.2} GB of memory is available; choose a smaller --rows/--cols",
-            gb(bytes),
-            gb(available)
-        );
+        if bytes >= available {
+            return Err(shared_util::usage(format!(
+                "a {rows} x {cols} matrix of f64 needs {:.2} GB, but only {:.2} GB of memory is available; choose a smaller --rows/--cols",
+                gb(bytes),
+                gb(available)
+            )));
+        }
     }
     println!("a {rows} x {cols} matrix of f64 ({:.2} GB)", gb(bytes));
     let cols = cols as usize;

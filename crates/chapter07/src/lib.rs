@@ -108,10 +108,10 @@ pub struct Options {
     pub buffer_mib: u64,
     /// 7.18/7.19: matrix rows (the default matrix is 8 GB).
     #[arg(long, value_name = "N", default_value_t = 50, allow_negative_numbers = true,
-          value_parser = runner::whole_number::<u64>(0, None))]
+          value_parser = runner::whole_number::<u64>(1, None))]
     pub rows: u64,
     /// 7.18/7.19: matrix columns, 8 bytes each.
     #[arg(long, value_name = "N", default_value_t = 20_000_000, allow_negative_numbers = true,
-          value_parser = runner::whole_number::<u64>(0, None))]
+          value_parser = runner::whole_number::<u64>(1, None))]
     pub cols: u64,
 }

@@ -252,7 +252,8 @@ fn listings_7_18_and_7_19_compute_the_row_means() {
 }
 
 /// A matrix too large for memory, for addressing, or empty is refused with
-/// a one-line error and exit 1, never an allocation abort or the OOM killer.
+/// a one-line usage error and exit 2, never an allocation abort or the OOM
+/// killer.
 #[test]
 fn listings_7_18_and_7_19_refuse_impossible_sizes() {
     let cases: [(&[&str], &str); 4] = [
@@ -268,13 +269,13 @@ fn listings_7_18_and_7_19_refuse_impossible_sizes() {
             &["--rows", "18446744073709551615", "--cols", "3"],
             "too large to address",
         ),
-        (&["--cols", "0"], "must be at least 1"),
+        (&["--cols", "0"], "'0' is not a whole number 1 or more"),
     ];
     for id in ["7.18", "7.19"] {
         for (size, message) in cases {
             let args: Vec<&str> = [id].iter().chain(size).copied().collect();
             let run = run_bin(env!("CARGO_BIN_EXE_chapter07"), &args, "");
-            assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+            assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
             assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
             assert!(!run.stdout.contains("row means"), "{}", run.stdout);
         }
