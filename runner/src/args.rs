@@ -158,6 +158,10 @@ pub(crate) struct RunArgs {
     /// Use this http(s) URL instead of the in-process demo server.
     #[arg(long, value_name = "URL", help_heading = "Listing options")]
     pub url: Option<String>,
+    /// Use this PostgreSQL server instead of the demo database
+    /// (postgres://USER:PASSWORD@HOST:PORT/DATABASE).
+    #[arg(long, value_name = "URL", help_heading = "Listing options")]
+    pub database_url: Option<String>,
     /// Servers: run with a scripted client for a moment, then stop.
     #[arg(long, help_heading = "Listing options")]
     pub demo: bool,

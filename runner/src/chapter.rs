@@ -231,7 +231,9 @@ pub struct Set {
     pub flags: &'static [&'static str],
     /// Python counterparts, added with `compare --python`: a script in
     /// `scripts/python` and its arguments; `{demo}` stands for the URL of a
-    /// demo server `compare` starts (with the set's `--latency-ms`).
+    /// demo server `compare` starts (with the set's `--latency-ms`), and
+    /// `{database}` (in these and in `flags`) for the URL of a demo
+    /// database it starts and loads with the book's products.
     pub python: &'static [&'static str],
     /// Flags after `--` that the Python rows take too, with the same
     /// meaning (`--n` for fib): with `--python`, these go to both sides, and

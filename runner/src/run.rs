@@ -49,6 +49,9 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
             let _ = std::fs::remove_file(path);
         }
     }
+    if let Some(url) = &args.database_url {
+        shared_util::demo_db::DatabaseUrl::parse(url).map_err(Failure::Usage)?;
+    }
     let runtime = args.runtime.map(Flavor::from);
     if args.workers.is_some() && runtime == Some(Flavor::CurrentThread) {
         return Err(Failure::Usage(
@@ -65,6 +68,7 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
         .url
         .as_ref()
         .map(|u| u.trim_end_matches('/').to_owned());
+    ctx.database_url = args.database_url.clone();
     ctx.demo = args.demo;
     ctx.count = args.count;
     ctx.port = args.port;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates scripts/python/.venv with the pinned requirements, on demand.
-# Nothing on the Rust side needs this; only the aiohttp script does.
+# Nothing on the Rust side needs this; only the aiohttp and asyncpg scripts do.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if ! command -v python3 >/dev/null 2>&1; then

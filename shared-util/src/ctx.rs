@@ -5,7 +5,8 @@
 //! the command line: the flags every chapter shares (`--url`, `--count`,
 //! `--port`, ...) are fields; the options of one chapter are a typed struct
 //! read with [`Ctx::options`]. The in-process demo server is started on
-//! first use, so a listing that never fetches a page never pays for it.
+//! first use, so a listing that never fetches a page never pays for it;
+//! so is the demo database ([`Ctx::database_url`]).
 //!
 //! Also here: [`usage`] for a listing that finds the user's value wrong
 //! (exit code 2, not "listing failed"), [`Flavor`] for the runtime a
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::demo_db::{DatabaseUrl, DemoDatabase};
 use crate::demo_server::{DemoConfig, DemoServer};
 
 /// Which Tokio runtime a listing runs on.
@@ -73,6 +75,12 @@ pub struct Ctx {
     options: Option<Arc<dyn Any + Send + Sync>>,
     /// Started on first use and shared by every listing of an `all` run.
     server: OnceLock<DemoServer>,
+    /// `--database-url`: an existing PostgreSQL server to use instead of
+    /// the demo database.
+    pub database_url: Option<String>,
+    /// The demo database, started on first use like the demo server and
+    /// shared the same way; dropped (stopped, deleted) with the `Ctx`.
+    database: OnceLock<DemoDatabase>,
 }
 
 impl Default for Ctx {
@@ -92,6 +100,8 @@ impl Default for Ctx {
             workers: None,
             options: None,
             server: OnceLock::new(),
+            database_url: None,
+            database: OnceLock::new(),
         }
     }
 }
@@ -200,6 +210,28 @@ impl Ctx {
         })?;
         let _ = self.server.set(server);
         Ok(self.server.get().expect("set just above"))
+    }
+
+    /// Where the database listings connect: `--database-url` when given,
+    /// otherwise the demo database, a throwaway PostgreSQL server started
+    /// on first use (a second or so) and shared by every listing of the
+    /// run. Its `Display` hides the password, for messages.
+    pub fn database_url(&self) -> anyhow::Result<DatabaseUrl> {
+        if let Some(url) = &self.database_url {
+            return DatabaseUrl::parse(url).map_err(anyhow::Error::msg);
+        }
+        if let Some(database) = self.database.get() {
+            return Ok(database.url().clone());
+        }
+        // Another thread may have won the race: then ours is dropped
+        // (stopped) and theirs is the one every listing shares.
+        let _ = self.database.set(DemoDatabase::start()?);
+        Ok(self.database.get().expect("set just above").url().clone())
+    }
+
+    /// The demo database, if this run started one (no `--database-url`).
+    pub fn demo_database(&self) -> Option<&DemoDatabase> {
+        self.database.get()
     }
 
     /// The in-process demo server if requests go to it (no `--url`) and it

@@ -7,7 +7,10 @@
 //!
 //! - `GET /` — a small example.com-like HTML page, status 200;
 //! - `GET /delay/{ms}` — answers 200 after `ms` milliseconds (at most 60 s);
-//! - `GET /status/{code}` — answers with that status code (200–599).
+//! - `GET /status/{code}` — answers with that status code (200–599);
+//! - `GET /site/{page}` — a page of a generated site of 1000 linked pages
+//!   for a crawler (listing 12.4), some slow, some with broken links, some
+//!   linking back; [`site`] describes it, starting at `/site/0`.
 //!
 //! An optional fixed latency is added to every request. The server counts
 //! the requests it served and the peak number in flight at once, so a
@@ -17,6 +20,8 @@
 //! Running on its own runtime and thread matters: a listing that blocks its
 //! own event loop (listing 2.20) must not block the server too.
 //! `cargo run -p shared-util --bin demo-server -- --port 8080` runs it alone.
+
+pub mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -183,6 +188,7 @@ fn router(counters: Arc<Counters>, latency: Duration) -> Router {
         .route("/", get(index))
         .route("/delay/{ms}", get(delay))
         .route("/status/{code}", get(status))
+        .route("/site/{page}", get(site_page))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             (counters, latency),
@@ -270,10 +276,33 @@ async fn status(Path(code): Path<String>) -> Response {
     }
 }
 
+async fn site_page(Path(page): Path<String>) -> Response {
+    match page
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| Some((n, site::html(n)?)))
+    {
+        Some((n, html)) => {
+            if site::is_slow(n) {
+                tokio::time::sleep(site::SLOW_PAGE_DELAY).await;
+            }
+            Html(html).into_response()
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            format!(
+                "not found: the generated site has pages /site/0 to /site/{}, not '{page}'\n",
+                site::PAGES - 1
+            ),
+        )
+            .into_response(),
+    }
+}
+
 async fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
-        "not found: the demo server serves /, /delay/{ms} and /status/{code}\n",
+        "not found: the demo server serves /, /delay/{ms}, /status/{code} and /site/{page}\n",
     )
         .into_response()
 }

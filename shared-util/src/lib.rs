@@ -21,6 +21,9 @@
 //!   chapter's typed options, the demo server), and [`usage`] for a value
 //!   the listing cannot take.
 //! - [`demo_server`] — the offline stand-in for example.com.
+//! - [`demo_db`] — the offline stand-in for the book's PostgreSQL server: a
+//!   throwaway cluster of the machine's own PostgreSQL, removed at exit;
+//!   [`products`] — the book's product database that chapter 5 builds in it.
 //! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.
@@ -55,8 +58,10 @@ pub mod cpu;
 pub mod ctx;
 pub mod debug;
 pub mod delay;
+pub mod demo_db;
 pub mod demo_server;
 pub mod net;
+pub mod products;
 pub mod progress;
 pub mod report;
 pub mod sys;

@@ -33,3 +33,21 @@ pub fn bar(len: u64, what: &str) -> ProgressBar {
     }
     bar
 }
+
+/// A spinner labelled `what` for work of unknown length (a server
+/// starting); `set_message` says which step runs. Hidden when stderr is
+/// not a terminal, like [`bar`].
+pub fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let what = what.replace('{', "{{").replace('}', "}}");
+    if let Ok(style) =
+        ProgressStyle::with_template(&format!("{{spinner}} {what}: {{msg}} ({{elapsed}})"))
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
+}

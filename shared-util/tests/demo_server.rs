@@ -115,3 +115,71 @@ fn shutdown_stops_the_server() {
     server.shutdown();
     assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err());
 }
+
+#[test]
+fn the_generated_site_serves_pages_with_their_links() {
+    use shared_util::demo_server::site;
+    let server = DemoServer::start().unwrap();
+    let (status, body) = get(&format!("{}{}", server.url(), site::HOME));
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>Page 0</title>"), "{body}");
+    for link in site::links(0) {
+        assert!(
+            body.contains(&format!("href=\"{link}\"")),
+            "{link} in {body}"
+        );
+    }
+    // A page deep in the tree links up, home, to itself and to no child.
+    let (status, body) = get(&format!("{}/site/999", server.url()));
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"/site/199\">up</a>"), "{body}");
+    assert!(body.contains("href=\"/site/0\">home</a>"), "{body}");
+    assert_eq!(body.matches("<li>").count(), 0, "{body}");
+}
+
+#[test]
+fn the_generated_site_has_broken_links_and_slow_pages() {
+    use shared_util::demo_server::site;
+    let server = DemoServer::start().unwrap();
+    // Page 3 carries a broken link; following it gives a 404.
+    assert!(site::is_broken_link_on(3));
+    let (_, body) = get(&format!("{}/site/3", server.url()));
+    let broken = site::path(site::PAGES + 3);
+    assert!(body.contains(&format!("href=\"{broken}\"")), "{body}");
+    let (status, body) = get(&format!("{}{broken}", server.url()));
+    assert_eq!(status, 404);
+    assert!(body.contains("/site/0 to /site/999"), "{body}");
+    assert_eq!(get(&format!("{}/site/home", server.url())).0, 404);
+    // Page 19 is slow: a lower bound only, the server must not answer early.
+    assert!(site::is_slow(19));
+    let start = std::time::Instant::now();
+    assert_eq!(get(&format!("{}/site/19", server.url())).0, 200);
+    assert!(start.elapsed() >= site::SLOW_PAGE_DELAY);
+}
+
+#[test]
+fn every_page_within_depth_2_links_where_the_site_description_says() {
+    use shared_util::demo_server::site;
+    let server = DemoServer::start().unwrap();
+    // Walk the real server breadth first and compare with `site::crawl`.
+    let mut found = std::collections::BTreeMap::from([(0_u32, 0_usize)]);
+    let mut level = vec![0_u32];
+    for depth in 0..2 {
+        let mut next = Vec::new();
+        for page in level {
+            let (status, body) = get(&format!("{}{}", server.url(), site::path(page)));
+            assert_eq!(status, 200, "page {page}");
+            for href in body.split("href=\"").skip(1) {
+                let href = &href[..href.find('"').unwrap()];
+                if let Some(target) = site::page_of(href)
+                    && !found.contains_key(&target)
+                {
+                    found.insert(target, depth + 1);
+                    next.push(target);
+                }
+            }
+        }
+        level = next;
+    }
+    assert_eq!(found, site::crawl(2));
+}

@@ -11,7 +11,8 @@
 //! - [`ServerChild`] — a server listing as a child process on a free port,
 //!   driven over real TCP.
 //! - [`processes_with_marker`] — the process table: whatever a run
-//!   started ([`MARKER_VAR`], [`new_marker`]) and left alive.
+//!   started ([`MARKER_VAR`], [`new_marker`]) and left alive;
+//!   [`processes_under`] — whatever still runs inside a directory.
 //! - [`tmux`] — a full-screen app in a real terminal, off-screen.
 
 mod processes;
@@ -19,6 +20,6 @@ mod run;
 mod server;
 pub mod tmux;
 
-pub use processes::{Leftover, MARKER_VAR, new_marker, processes_with_marker};
+pub use processes::{Leftover, MARKER_VAR, new_marker, processes_under, processes_with_marker};
 pub use run::{BOUND, Run, assert_lists_every_listing, finish, run_bin, run_bin_with, run_ok};
 pub use server::{SERVER_WAIT, ServerChild};

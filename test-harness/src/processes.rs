@@ -70,6 +70,44 @@ pub fn processes_with_marker(marker: &str) -> Vec<Leftover> {
     found
 }
 
+/// Live processes whose working directory is `dir` or inside it (Linux:
+/// read from `/proc`). For programs that overwrite their own environment,
+/// as PostgreSQL's server processes do when they set their titles, so
+/// [`processes_with_marker`] cannot see them: a server that runs in a
+/// data directory is found by where it runs.
+pub fn processes_under(dir: &std::path::Path) -> Vec<Leftover> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
+        if !cwd.starts_with(dir) {
+            continue;
+        }
+        let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        found.push(Leftover {
+            pid,
+            name: name.trim().to_owned(),
+            cmdline: String::from_utf8_lossy(&cmdline)
+                .replace('\0', " ")
+                .trim()
+                .to_owned(),
+        });
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use std::process::Command;

@@ -14,6 +14,7 @@
 pub mod ngram;
 pub mod pool;
 pub mod process;
+mod queries;
 pub mod shared;
 mod workers;
 
@@ -31,6 +32,7 @@ mod l11_race;
 mod l12_atomic_add;
 mod l13_pool_initializer;
 mod l14_progress;
+mod l15_processes_querying;
 
 pub use l11_race::misses;
 
@@ -58,6 +60,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "6.12", l12_atomic_add, "The same with an atomic add: always 2"),
         listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
         listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
+        listing!(sync "6.15", l15_processes_querying, "Chapter 5's queries in several processes, each with its own runtime and pool"),
     ],
     sets: &[Set {
         name: "processes",
@@ -91,4 +94,12 @@ pub struct Options {
     /// 6.1: run the two counting processes one after the other (for `compare processes`).
     #[arg(long)]
     pub sequential: bool,
+    /// 6.15: product queries each process makes.
+    #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<usize>(1, Some(10_000_000)))]
+    pub queries: usize,
+    /// 6.15: how many processes query at once.
+    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<usize>(1, Some(12)))]
+    pub processes: usize,
 }

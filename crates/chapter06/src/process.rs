@@ -24,6 +24,11 @@ impl ChildProcess {
         self.0.id()
     }
 
+    /// The child's stdout, if it was piped (once).
+    pub fn take_stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.0.stdout.take()
+    }
+
     /// Waits for the child to exit and fails unless it exited with 0.
     pub fn join(mut self) -> anyhow::Result<()> {
         let status: ExitStatus = self.0.wait()?;

@@ -43,6 +43,10 @@ pub const WORKERS: &[Worker] = &[
         name: "atomic-increment",
         run: atomic_increment,
     },
+    Worker {
+        name: "query-products",
+        run: crate::queries::worker,
+    },
 ];
 
 fn arg<'a>(args: &'a [String], what: &str) -> anyhow::Result<&'a str> {

@@ -33,6 +33,7 @@ pub use child::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, w
 pub use plan::{Plan, Row};
 pub use stats::{Results, Sample, Summary};
 
+use shared_util::demo_db::DemoDatabase;
 use shared_util::demo_server::{DemoConfig, DemoServer};
 
 use crate::args::CompareArgs;
@@ -218,9 +219,36 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     } else {
         None
     };
+    // Likewise one demo database for every row that asks for `{database}`,
+    // loaded with the book's products before the first run, so no row
+    // times the loading. A `--database-url` after `--` replaces it.
+    let wants_database = flags.iter().any(|f| f.contains("{database}"));
+    let mut demo_database = None;
+    let database_url = if wants_database {
+        let database = DemoDatabase::start().map_err(Failure::Listing)?;
+        let url = database.url().clone();
+        shared_util::products::prepare_blocking(
+            &url,
+            shared_util::products::Stage::Products,
+            shared_util::products::DEFAULT_SEED,
+        )
+        .map_err(|e| Failure::Listing(e.context("could not load the demo database")))?;
+        demo_database = Some(database);
+        for flag in &mut flags {
+            *flag = flag.replace("{database}", url.as_str());
+        }
+        Some(url.as_str().to_owned())
+    } else {
+        None
+    };
     let has_python = python.is_some();
     if let Some((set, python)) = python {
-        let mut rows = python::python_rows(&python, set.python, demo_url.as_deref());
+        let mut rows = python::python_rows(
+            &python,
+            set.python,
+            demo_url.as_deref(),
+            database_url.as_deref(),
+        );
         if !serving {
             // The flags after `--` both sides share (checked above).
             for row in &mut rows {
@@ -286,5 +314,6 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         eprintln!("chart written to {}", path.display());
     }
     drop(demo_server);
+    drop(demo_database);
     Ok(())
 }

@@ -11,8 +11,9 @@ pub fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
 }
 
-/// The scripts that need a package from `requirements.txt` (aiohttp).
-const NEEDS_PACKAGES: &[&str] = &["requests_demo.py"];
+/// The scripts that need a package from `requirements.txt` (aiohttp,
+/// asyncpg).
+const NEEDS_PACKAGES: &[&str] = &["requests_demo.py", "queries.py"];
 
 /// The Python to run `specs` with: the project's venv when it exists;
 /// otherwise `python3` from the PATH, after making the venv with
@@ -58,18 +59,34 @@ pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     }
 }
 
-/// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`.
-pub fn python_rows(python: &Path, specs: &[&str], demo_url: Option<&str>) -> Vec<Row> {
+/// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`,
+/// `database_url` replaces `{database}`.
+pub fn python_rows(
+    python: &Path,
+    specs: &[&str],
+    demo_url: Option<&str>,
+    database_url: Option<&str>,
+) -> Vec<Row> {
     specs
         .iter()
         .map(|spec| {
             let words: Vec<String> = spec
                 .split_whitespace()
-                .map(|w| w.replace("{demo}", demo_url.unwrap_or("http://127.0.0.1:9")))
+                .map(|w| {
+                    w.replace("{demo}", demo_url.unwrap_or("http://127.0.0.1:9"))
+                        .replace(
+                            "{database}",
+                            database_url.unwrap_or("postgres://127.0.0.1:9/none"),
+                        )
+                })
                 .collect();
             let script = python_dir().join(&words[0]);
             Row {
-                label: format!("python {}", spec.replace("{demo}", "DEMO")),
+                label: format!(
+                    "python {}",
+                    spec.replace("{demo}", "DEMO")
+                        .replace("{database}", "DATABASE")
+                ),
                 title: "the Python counterpart".to_owned(),
                 program: python.to_owned(),
                 args: std::iter::once(script.display().to_string())
@@ -91,6 +108,7 @@ mod tests {
             Path::new("python3"),
             &["requests_demo.py --url {demo} --sequential"],
             Some("http://127.0.0.1:1234/"),
+            None,
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(

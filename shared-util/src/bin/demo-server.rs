@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         }
     };
     println!(
-        "demo server listening on {} (latency {} ms): try {0}/, {0}/delay/250, {0}/status/503",
+        "demo server listening on {} (latency {} ms): try {0}/, {0}/delay/250, {0}/status/503, {0}/site/0",
         server.url(),
         args.latency_ms
     );

@@ -1,0 +1,23 @@
+//! Listing 5.13 — A plain generator: an `Iterator`, pulled twice.
+//!
+//! Python's `yield` makes a generator; Rust's nearest thing is an
+//! `Iterator`, here a range returned as `impl Iterator`. Nothing runs until
+//! `next()` asks for a value, and each `next()` gives one, as an `Option`:
+//! `None` at the end, where Python raises `StopIteration`. (Rust's own
+//! `gen` blocks are still unstable.)
+//!
+//! Run: cargo run -p chapter05 -- 5.13
+
+use shared_util::Ctx;
+
+fn positive_integers(until: u64) -> impl Iterator<Item = u64> {
+    0..until
+}
+
+pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
+    let mut positive_iterator = positive_integers(2);
+
+    println!("{:?}", positive_iterator.next());
+    println!("{:?}", positive_iterator.next());
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The demo database as a user meets it: started by the binary on first
+//! use, shared by every listing of an `all` run, and gone when the run
+//! ends, however it ends (normally, Ctrl-C, SIGTERM, SIGKILL). Each run
+//! gets a temp dir of its own (`TMPDIR`) and a process marker, and the
+//! test checks that no process is left (the marked ones, and any process
+//! still running inside that dir: PostgreSQL's server processes overwrite
+//! their environment) and that the dir is empty. Without PostgreSQL the
+//! tests say they are skipped, except under CI.
+
+use std::io::BufRead as _;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::unistd::Pid;
+use shared_util::demo_db::{NO_POSTGRES, server_programs};
+use test_harness::{
+    MARKER_VAR, assert_lists_every_listing, new_marker, processes_under, processes_with_marker,
+    run_bin_with,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter05");
+
+fn postgres_here() -> bool {
+    if server_programs().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI needs PostgreSQL: {NO_POSTGRES}"
+    );
+    eprintln!("skipped: {NO_POSTGRES}");
+    false
+}
+
+/// A temp dir for one run, open to all and sticky like /tmp: as root, the
+/// demo database runs as the postgres user, whose supervisor must be able
+/// to delete the directory it was given there.
+fn temp_dir(marker: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(marker);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    dir
+}
+
+/// Waits (at most 15 s) until nothing of the run is left, then says what
+/// is: live processes and files in its temp dir.
+fn assert_nothing_left(marker: &str, dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let left = || {
+        let mut left: Vec<String> = processes_with_marker(marker)
+            .into_iter()
+            .chain(processes_under(dir))
+            .map(|p| format!("process {} {}", p.pid, p.cmdline))
+            .collect();
+        left.extend(
+            std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| format!("file {}", e.path().display())),
+        );
+        left
+    };
+    while !left().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(left().is_empty(), "left behind: {:#?}", left());
+    std::fs::remove_dir(dir).unwrap();
+}
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let ids = assert_lists_every_listing(BIN, &chapter05::CHAPTER);
+    let expected: Vec<String> = (1..=17).map(|n| format!("5.{n}")).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn all_shares_one_demo_database_and_removes_it() {
+    if !postgres_here() {
+        return;
+    }
+    let marker = new_marker("ch5-all");
+    let dir = temp_dir(&marker);
+    let run = run_bin_with(
+        BIN,
+        &["all", "--virtual-time", "--queries", "100"],
+        "",
+        &[(MARKER_VAR, &marker), ("TMPDIR", dir.to_str().unwrap())],
+    );
+    assert_eq!(
+        run.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("ran 17 listing(s) of chapter 5: 17 ok, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    // Started once, by the first listing that needed it; the book's order
+    // built everything, so no listing had to build what it reads.
+    assert_eq!(run.stderr.matches("demo database: PostgreSQL").count(), 1);
+    assert!(!run.stderr.contains("lacked"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("id: 1, name: Levis\nid: 2, name: Seven\n")
+    );
+    assert!(
+        run.stdout
+            .contains("streamed 1000 products through the cursor")
+    );
+    assert_nothing_left(&marker, &dir);
+}
+
+/// Starts 5.8 in a process group of its own, waits until its demo
+/// database is up, sends `signal` (to the whole group, as Ctrl-C does, or
+/// to the binary alone), and checks that nothing is left.
+fn interrupted(signal: Signal, whole_group: bool) {
+    if !postgres_here() {
+        return;
+    }
+    let marker = new_marker(&format!("ch5-{signal}"));
+    let dir = temp_dir(&marker);
+    let mut child = Command::new(BIN)
+        .args(["5.8", "--queries", "1000000"])
+        .env(MARKER_VAR, &marker)
+        .env("TMPDIR", &dir)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("demo database: PostgreSQL") {
+                let _ = ready_tx.send(());
+            }
+        }
+    });
+    if ready_rx.recv_timeout(Duration::from_secs(60)).is_err() {
+        let _ = child.kill();
+        panic!("the demo database did not start");
+    }
+    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap());
+    if whole_group {
+        killpg(pid, signal).unwrap();
+    } else {
+        kill(pid, signal).unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the run ignored {signal}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_nothing_left(&marker, &dir);
+}
+
+#[test]
+fn ctrl_c_leaves_nothing() {
+    interrupted(Signal::SIGINT, true);
+}
+
+#[test]
+fn sigterm_leaves_nothing() {
+    interrupted(Signal::SIGTERM, false);
+}
+
+#[test]
+fn sigkill_leaves_nothing() {
+    interrupted(Signal::SIGKILL, false);
+}

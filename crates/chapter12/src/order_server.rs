@@ -1,0 +1,194 @@
+//! Serving the order app of listings 12.3 and 12.7: the listening socket,
+//! Ctrl-C, the scripted client of `--demo`, and the order book-keeping.
+//!
+//! The listings keep what the book shows (the workers, the handler, the
+//! queue and how it is drained at shutdown); this module keeps what aiohttp's
+//! `web.run_app` did for them: listen on 127.0.0.1:8080 (`--port`), serve
+//! until SIGINT, then stop accepting and let the requests in flight finish.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+use shared_util::Ctx;
+use shared_util::net::{announce, bind_loopback_async};
+use shared_util::timing::{Stopwatch, secs};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// How long the requests still in flight at shutdown (some may be waiting
+/// for room in the queue) get to finish, and then the queue to drain.
+pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(10);
+
+/// How many orders the demo client has in flight at once.
+const DEMO_CLIENTS: usize = 64;
+
+/// What the handler and the workers count, and what they share besides
+/// the queue.
+#[derive(Debug)]
+pub struct Orders {
+    /// Orders that made it into the queue (their client got "placed!").
+    accepted: AtomicU64,
+    /// Orders answered 503 because the queue was full (`--reject-when-full`).
+    refused: AtomicU64,
+    /// Orders a worker finished.
+    processed: AtomicU64,
+    /// `--reject-when-full`: answer 503 rather than wait for room.
+    pub reject_when_full: bool,
+    /// One second of the book's order times, times `--scale`.
+    pub second: Duration,
+    /// The next order's number, to tell orders apart in the output.
+    next_id: AtomicU64,
+    /// The book's `randrange(5)`, seeded (`--seed`).
+    rng: Mutex<StdRng>,
+}
+
+impl Orders {
+    /// Book-keeping for one run, from the command line.
+    pub fn new(ctx: &Ctx) -> Self {
+        let options = ctx.options::<crate::Options>();
+        Self {
+            accepted: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            processed: AtomicU64::new(0),
+            reject_when_full: options.reject_when_full,
+            second: ctx.scaled(1.0),
+            next_id: AtomicU64::new(1),
+            rng: Mutex::new(StdRng::seed_from_u64(options.seed)),
+        }
+    }
+
+    /// A new order's number and its work in seconds (0 to 4).
+    pub fn next_order(&self) -> (u64, u32) {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        let seconds = self
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .random_range(0..5);
+        (id, seconds)
+    }
+
+    /// The time an order of `seconds` takes, scaled.
+    pub fn work(&self, seconds: u32) -> Duration {
+        self.second * seconds
+    }
+
+    /// Counts an order that made it into the queue.
+    pub fn note_accepted(&self) {
+        self.accepted.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Counts an order turned away because the queue was full.
+    pub fn note_refused(&self) {
+        self.refused.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Counts an order a worker finished.
+    pub fn note_processed(&self) {
+        self.processed.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The closing line: every accepted order processed, or how many not.
+    pub fn report(&self) {
+        let accepted = self.accepted.load(Ordering::SeqCst);
+        let processed = self.processed.load(Ordering::SeqCst);
+        let refused = self.refused.load(Ordering::SeqCst);
+        println!(
+            "{accepted} order(s) accepted, {processed} processed, {} lost at shutdown, {refused} refused (queue full)",
+            accepted - processed
+        );
+    }
+}
+
+/// Serves `app` on 127.0.0.1 (`--port`, 8080; a free port with `--demo`)
+/// until SIGINT, then stops taking new connections and gives the requests
+/// in flight [`SHUTDOWN_BOUND`] to finish. With `--demo`, `demo_body(i)`
+/// is the body of the scripted client's order `i`, and the client ends the
+/// run by sending SIGINT itself.
+pub async fn serve_until_ctrl_c(
+    ctx: &Ctx,
+    app: axum::Router,
+    demo_body: fn(usize) -> String,
+) -> anyhow::Result<()> {
+    // Installed first, so that a SIGINT from now on is ours to handle.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let port = match (ctx.port, ctx.demo) {
+        (Some(port), _) => port,
+        (None, true) => 0,
+        (None, false) => 8080,
+    };
+    let listener = bind_loopback_async(port).await?;
+    let address = listener.local_addr()?;
+    announce(
+        address,
+        ctx.demo,
+        &format!(
+            "type `POST /order HTTP/1.0` and an empty line, or: curl -X POST http://{address}/order"
+        ),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+
+    if ctx.demo {
+        place_orders(address, ctx.requests_or(20), demo_body).await?;
+        println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
+        nix::sys::signal::raise(nix::sys::signal::Signal::SIGINT)?;
+    }
+    interrupt.recv().await;
+    println!("Got a SIGINT: no longer taking orders");
+    let _ = stop.send(());
+    match tokio::time::timeout(SHUTDOWN_BOUND, server).await {
+        Ok(served) => served??,
+        Err(_) => println!(
+            "requests still waiting after {} s were dropped",
+            SHUTDOWN_BOUND.as_secs()
+        ),
+    }
+    Ok(())
+}
+
+/// The scripted client: `count` orders, [`DEMO_CLIENTS`] at a time.
+async fn place_orders(
+    address: SocketAddr,
+    count: usize,
+    body: fn(usize) -> String,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let url = format!("http://{address}/order");
+    let clock = Stopwatch::start();
+    let statuses: Vec<Result<u16, reqwest::Error>> = futures::stream::iter(0..count)
+        .map(|i| {
+            let request = client.post(&url).body(body(i));
+            async move {
+                let response = request.send().await?;
+                let status = response.status().as_u16();
+                response.bytes().await?;
+                Ok(status)
+            }
+        })
+        .buffer_unordered(DEMO_CLIENTS)
+        .collect()
+        .await;
+    let elapsed = clock.elapsed();
+    let placed = statuses.iter().filter(|s| matches!(s, Ok(200))).count();
+    let refused = statuses.iter().filter(|s| matches!(s, Ok(503))).count();
+    let failed = count - placed - refused;
+    println!(
+        "client: {placed} order(s) placed, {refused} refused, {failed} failed in {} second(s) ({:.0} orders/s)",
+        secs(elapsed),
+        placed as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! The order apps (12.3, 12.7) as servers: a child process on a free port,
+//! real HTTP from the test, and a real SIGINT in the middle of the orders.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+use test_harness::ServerChild;
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter12");
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// POSTs `body` to `/order`; the status and the body, or `None` if the
+/// server was not there to answer (it had stopped taking orders).
+fn post_order(port: u16, body: &str) -> Option<(u16, String)> {
+    let mut response = agent()
+        .post(&format!("http://127.0.0.1:{port}/order"))
+        .send(body)
+        .ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.body_mut().read_to_string().ok()?))
+}
+
+/// The order number in "Order #N placed!".
+fn placed_id(body: &str) -> u64 {
+    let rest = body.strip_prefix("Order #").expect(body);
+    rest.split(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn ctrl_c_mid_stream_leaves_no_accepted_order_unprocessed() {
+    let mut server = ServerChild::start(BIN, &["12.3", "--scale", "0.02"]);
+    let port = server.port;
+    server.wait_for("Worker 4: Waiting for an order...");
+    // 40 clients at once against 5 workers and a queue of 10: most wait
+    // for room. SIGINT arrives after the first orders are placed, while
+    // others are still waiting or not yet sent.
+    let clients: Vec<_> = (0..40)
+        .map(|i| {
+            std::thread::spawn(move || {
+                if i >= 30 {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                post_order(port, "")
+            })
+        })
+        .collect();
+    server.wait_for("Processed order ");
+    server.signal(Signal::SIGINT);
+    let answers: Vec<Option<(u16, String)>> =
+        clients.into_iter().map(|c| c.join().unwrap()).collect();
+    assert_eq!(
+        server.wait_exit(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        server.stderr()
+    );
+
+    let placed: BTreeSet<u64> = answers
+        .iter()
+        .flatten()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, body)| placed_id(body))
+        .collect();
+    assert!(!placed.is_empty());
+    let output = server.output();
+    let processed: BTreeSet<u64> = output
+        .lines()
+        .filter_map(|l| l.split_once(": Processed order Order { id: "))
+        .map(|(_, rest)| rest.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(placed, processed, "{output}");
+    let n = placed.len();
+    assert!(
+        output.ends_with(&format!(
+            "{n} order(s) accepted, {n} processed, 0 lost at shutdown, 0 refused (queue full)"
+        )),
+        "{output}"
+    );
+    let sigint = output.find("Got a SIGINT").unwrap();
+    assert!(
+        sigint
+            < output
+                .find("Waiting for pending queue workers to finish....")
+                .unwrap()
+    );
+}
+
+#[test]
+fn the_priority_app_reads_the_power_user_flag_and_refuses_bad_json() {
+    let mut server = ServerChild::start(BIN, &["12.7", "--scale", "0.01"]);
+    let port = server.port;
+    for body in [r#"{"power_user": "True"}"#, r#"{"power_user": true}"#] {
+        let (status, answer) = post_order(port, body).unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let id = placed_id(&answer);
+        server.wait_for(&format!(
+            "Processed order Order {{ user_type: PowerUser, id: {id},"
+        ));
+    }
+    let (status, answer) = post_order(port, r#"{"power_user": "False"}"#).unwrap();
+    assert_eq!(status, 200);
+    server.wait_for(&format!(
+        "Processed order Order {{ user_type: NormalUser, id: {},",
+        placed_id(&answer)
+    ));
+    let (status, answer) = post_order(port, "not json").unwrap();
+    assert_eq!(status, 400, "{answer}");
+    server.signal(Signal::SIGINT);
+    assert_eq!(server.wait_exit(Duration::from_secs(30)), Some(0));
+    assert!(
+        server.output().ends_with(
+            "3 order(s) accepted, 3 processed, 0 lost at shutdown, 0 refused (queue full)"
+        )
+    );
+}
