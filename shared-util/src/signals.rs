@@ -167,6 +167,35 @@ impl Drop for RemoveOnSignal {
     }
 }
 
+/// Removes what dead processes left in the temp dir: every entry whose
+/// name starts with `prefix` and names, by `pid_in`, a process that no
+/// longer runs (a run killed with SIGKILL, or before this cleanup existed).
+/// Returns how many it removed.
+pub fn sweep_dead(prefix: &str, pid_in: impl Fn(&str) -> Option<u32>) -> usize {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str().filter(|n| n.starts_with(prefix)) else {
+            continue;
+        };
+        let Some(pid) = pid_in(name) else { continue };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed += usize::from(gone.is_ok());
+    }
+    removed
+}
+
 /// Raises `signal` in this process without it counting as the user's (a
 /// demo that shows its own shutdown path).
 pub fn raise_own(signal: Signal) -> nix::Result<()> {
@@ -206,6 +235,24 @@ mod tests {
     use super::*;
 
     // One process-wide state: the tests run in one function, in order.
+    #[test]
+    fn files_of_dead_processes_are_swept_and_ours_kept() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let prefix = format!("sweep-test-{}-", std::process::id());
+        let temp = std::env::temp_dir();
+        let stale = temp.join(format!("{prefix}{dead}"));
+        let ours = temp.join(format!("{prefix}{}", std::process::id()));
+        std::fs::write(&stale, b"left").unwrap();
+        std::fs::create_dir_all(&ours).unwrap();
+        let pid_in = |name: &str| name.strip_prefix(&prefix)?.parse().ok();
+        assert_eq!(sweep_dead(&prefix, pid_in), 1);
+        assert!(!stale.exists());
+        assert!(ours.exists());
+        std::fs::remove_dir(&ours).unwrap();
+    }
+
     #[test]
     fn guards_switch_the_default_action_and_generations_forget_leaks() {
         assert!(default_action_now());
