@@ -21,6 +21,8 @@ mod run;
 mod server;
 pub mod tmux;
 
+/// The signals a test sends ([`ServerChild::signal`]).
+pub use nix::sys::signal::Signal;
 pub use processes::{Leftover, MARKER_VAR, new_marker, processes_with_marker};
 pub use run::{BOUND, Run, assert_lists_every_listing, finish, run_bin, run_bin_with, run_ok};
 pub use server::{

@@ -264,3 +264,20 @@ fn the_chat_server_rides_out_running_out_of_file_descriptors() {
     alice.expect("bob: still chatting");
     assert_eq!(server.count("accept failed"), 1, "{}", server.output());
 }
+
+#[test]
+fn silent_and_partial_clients_hold_up_nobody_and_ctrl_c_ends_the_chat_server() {
+    let mut server = common::start(&["8.13"]);
+    let _silent = Client::connect(server.port);
+    let mut partial = Client::connect(server.port);
+    partial.send("CONNECT half"); // no newline: a partial first line
+    let (mut alice, _) = Client::join(server.port, "alice");
+    let (mut bob, _) = Client::join(server.port, "bob");
+    alice.until("bob connected!");
+    bob.send("over the silence\n");
+    alice.expect("bob: over the silence");
+    let signalled = std::time::Instant::now();
+    server.signal(test_harness::Signal::SIGINT);
+    server.wait_exit(std::time::Duration::from_secs(10));
+    assert!(signalled.elapsed() < std::time::Duration::from_secs(5));
+}

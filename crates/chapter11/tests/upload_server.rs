@@ -6,7 +6,7 @@ use std::net::Shutdown;
 use std::time::Duration;
 
 use test_harness::ServerChild as Server;
-use test_harness::tmux::Signal;
+use test_harness::Signal;
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 
