@@ -25,14 +25,14 @@ pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
             shared_util::usage(format!("a {rows} x {cols} matrix is too large to address"))
         })?;
     let gb = |b: u64| b as f64 / 1e9;
-    if let Some(available) = shared_util::sys::available_memory() {
-        if bytes >= available {
-            return Err(shared_util::usage(format!(
-                "a {rows} x {cols} matrix of f64 needs {:.2} GB, but only {:.2} GB of memory is available; choose a smaller --rows/--cols",
-                gb(bytes),
-                gb(available)
-            )));
-        }
+    if let Some(available) = shared_util::sys::available_memory()
+        && bytes >= available
+    {
+        return Err(shared_util::usage(format!(
+            "a {rows} x {cols} matrix of f64 needs {:.2} GB, but only {:.2} GB of memory is available; choose a smaller --rows/--cols",
+            gb(bytes),
+            gb(available)
+        )));
     }
     println!("a {rows} x {cols} matrix of f64 ({:.2} GB)", gb(bytes));
     let cols = cols as usize;
