@@ -211,9 +211,8 @@ pub fn raise_own(signal: Signal) -> nix::Result<()> {
 /// [`raise_own`]), and forgets it.
 pub fn take_user_signal() -> Option<Signal> {
     let number = shared().last.swap(0, Ordering::SeqCst);
-    Signal::try_from(i32::try_from(number).ok()?)
-        .ok()
-        .filter(|_| number != 0)
+    // 0, "none", is no signal's number.
+    Signal::try_from(i32::try_from(number).ok()?).ok()
 }
 
 /// Ends the signal handling of the listing that just finished: guards it

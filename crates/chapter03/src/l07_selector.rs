@@ -5,12 +5,12 @@
 //! timeout (1 s here) so the loop can say `No events, waiting a bit more!`.
 //! mio reports readiness edge-triggered, so each ready socket is read until
 //! `WouldBlock`, and bytes the client cannot take yet wait for writability.
-//! Idle, the server uses almost no CPU (compare 3.6). Tokio's reactor is this loop.
-//! The trap of edge-triggered readiness: an event says the state *changed*.
-//! When `accept` fails with clients still queued (out of file descriptors),
-//! no new event will ever come for them — so the loop remembers and retries
-//! on a short timeout instead of waiting for an edge (Python's level-
-//! triggered `select` would just report the listener again).
+//! Idle, the server uses almost no CPU (compare 3.6); Tokio's reactor is this loop.
+//! The trap in edge-triggered readiness: an event means the state *changed*.
+//! If `accept` fails with clients still queued (out of file descriptors),
+//! no new event comes for them, ever; so the loop remembers the failure and
+//! retries every 100 ms. Python's level-triggered `select` would simply
+//! report the listener again.
 //!
 //! Run: cargo run -p chapter03 -- 3.7
 //! (--demo drives it with a scripted client, then stops)
