@@ -52,8 +52,13 @@ struct Shared {
     last: Arc<AtomicUsize>,
 }
 
+static SHARED: OnceLock<Shared> = OnceLock::new();
+
+/// The state, installing the handlers on first use. Only [`handle`] and
+/// [`remove_on_signal`] install them: a process whose listings never ask
+/// keeps the signal dispositions it had (chapter 8's terminal listings
+/// still handle SIGINT with Tokio alone).
 fn shared() -> &'static Shared {
-    static SHARED: OnceLock<Shared> = OnceLock::new();
     SHARED.get_or_init(|| {
         let shared = Shared {
             state: Mutex::new(State::default()),
@@ -199,7 +204,10 @@ pub fn sweep_dead(prefix: &str, pid_in: impl Fn(&str) -> Option<u32>) -> usize {
 /// Raises `signal` in this process without it counting as the user's (a
 /// demo that shows its own shutdown path).
 pub fn raise_own(signal: Signal) -> nix::Result<()> {
-    let last = &shared().last;
+    let Some(shared) = SHARED.get() else {
+        return nix::sys::signal::raise(signal); // nobody records signals here
+    };
+    let last = &shared.last;
     let before = last.load(Ordering::SeqCst);
     // Delivered to this thread before `raise` returns.
     let raised = nix::sys::signal::raise(signal);
@@ -210,7 +218,7 @@ pub fn raise_own(signal: Signal) -> nix::Result<()> {
 /// The SIGINT or SIGTERM that arrived since the last call (not counting
 /// [`raise_own`]), and forgets it.
 pub fn take_user_signal() -> Option<Signal> {
-    let number = shared().last.swap(0, Ordering::SeqCst);
+    let number = SHARED.get()?.last.swap(0, Ordering::SeqCst);
     // 0, "none", is no signal's number.
     Signal::try_from(i32::try_from(number).ok()?).ok()
 }
@@ -218,15 +226,21 @@ pub fn take_user_signal() -> Option<Signal> {
 /// Ends the signal handling of the listing that just finished: guards it
 /// leaked (a thread still holding one) no longer count.
 pub fn end_of_listing() {
+    if SHARED.get().is_none() {
+        return; // nothing was ever handled here
+    }
     let mut state = lock();
     state.generation += 1;
     state.handlers = 0;
     settle(&state);
 }
 
-/// Whether nothing handles SIGINT now: it would end the process.
+/// Whether no listing handles SIGINT now and no path waits for removal
+/// (true, too, before anything asked to handle signals).
 pub fn default_action_now() -> bool {
-    shared().default_now.load(Ordering::SeqCst)
+    SHARED
+        .get()
+        .is_none_or(|shared| shared.default_now.load(Ordering::SeqCst))
 }
 
 #[cfg(test)]
