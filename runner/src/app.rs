@@ -57,6 +57,10 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
             eprintln!("error: {}", error_chain(&error));
             ExitCode::from(1)
         }
+        Err(Failure::Interrupted(signal)) => {
+            eprintln!("interrupted by {signal}: the run stops here");
+            ExitCode::from(128 + signal as u8)
+        }
     }
 }
 

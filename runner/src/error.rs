@@ -7,6 +7,9 @@ pub(crate) enum Failure {
     Usage(String),
     /// A listing failed: exit code 1.
     Listing(anyhow::Error),
+    /// The user's SIGINT or SIGTERM, handled by a listing, stopped `all` or
+    /// `walk`: exit code 128 + the signal's number, as a shell reports it.
+    Interrupted(nix::sys::signal::Signal),
 }
 
 /// An error and its causes on one line, `listing 3.8 failed: port 8000 ...`,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use shared_util::Ctx;
 use shared_util::ctx::{Flavor, UsageError};
-use shared_util::{debug, timeline};
+use shared_util::{debug, signals, timeline};
 
 use crate::args::RunArgs;
 use crate::chapter::{Entry, Listing};
@@ -169,6 +169,8 @@ pub(crate) fn run_listing(
         }
         Entry::Async(run) => run_async(listing, run, flavor, paused, ctx)?,
     };
+    // Its signal handling ends with it: Ctrl-C gets its default action back.
+    signals::end_of_listing();
 
     if args.timeline || args.timeline_svg.is_some() {
         let (origin, spans) = timeline::snapshot();

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead as _, Write as _};
 
-use shared_util::Ctx;
+use shared_util::{Ctx, signals};
 
 use crate::args::RunArgs;
 use crate::chapter::{Chapter, Kind};
@@ -14,6 +14,7 @@ use crate::source;
 /// skipped; a failed listing is reported and the run goes on.
 pub(crate) fn run_all(chapter: &Chapter, args: &RunArgs, ctx: &mut Ctx) -> Result<(), Failure> {
     ctx.demo = true;
+    let _ = signals::take_user_signal();
     let mut failed = Vec::new();
     let mut ran = 0;
     for listing in chapter.listings {
@@ -35,6 +36,7 @@ pub(crate) fn run_all(chapter: &Chapter, args: &RunArgs, ctx: &mut Ctx) -> Resul
             }
             Err(usage) => return Err(usage),
         }
+        stop_if_interrupted(listing.id)?;
     }
     println!(
         "\nran {ran} listing(s) of chapter {}: {} ok, {} failed{}",
@@ -97,6 +99,7 @@ pub(crate) fn walk(
                 Err(Failure::Listing(error)) => println!("error: {}", error_chain(&error)),
                 Err(usage) => return Err(usage),
             }
+            stop_if_interrupted(listing.id)?;
         }
         if let Some(next) = listings.get(index + 1)
             && pause
@@ -107,6 +110,20 @@ pub(crate) fn walk(
     }
     println!("\nend of chapter {}.", chapter.number);
     Ok(())
+}
+
+/// A listing that handles Ctrl-C (a graceful server, one that kills its
+/// children) ends normally when it gets one; the person who pressed it
+/// still wants the whole run to stop. Listings that do not handle it are
+/// ended by the signal's default action, and the run with them.
+fn stop_if_interrupted(id: &str) -> Result<(), Failure> {
+    match signals::take_user_signal() {
+        Some(signal) => {
+            println!("\n(listing {id} handled {signal}; stopping here)");
+            Err(Failure::Interrupted(signal))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Shows `text` and waits for a line; false on `q` or end of input.

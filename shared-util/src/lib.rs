@@ -28,6 +28,8 @@
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.
 //! - [`report`] — where the lines printed on a listing's behalf go.
+//! - [`signals`] — SIGINT/SIGTERM handled for one listing at a time, and
+//!   temporary files a signal must not leave behind.
 //!
 //! The command line every chapter binary shares lives in the `runner`
 //! crate, which depends on this one and never the other way round: nothing
@@ -64,6 +66,7 @@ pub mod net;
 pub mod products;
 pub mod progress;
 pub mod report;
+pub mod signals;
 pub mod sys;
 pub mod timeline;
 pub mod timing;

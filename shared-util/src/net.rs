@@ -4,8 +4,17 @@
 //! change, 0 for any free port). A port that is taken is the most common
 //! failure in a classroom — someone left yesterday's server running — so it
 //! gets a one-line message naming the port and the fix, not an OS error code.
+//!
+//! Accepting is the other place a server dies by accident: `accept` fails
+//! when the process is out of file descriptors (EMFILE), the system is
+//! (ENFILE), or a client gave up while queued (ECONNABORTED). These pass.
+//! [`Acceptor`] (Tokio) and [`BlockingAcceptor`] (`std`, for thread-per-
+//! connection servers) back off for [`BACK_OFF`] and try again, log the
+//! condition once (then at most once a minute, with a count), and keep the
+//! connections they have.
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
 /// Binds a blocking `std::net::TcpListener` on `127.0.0.1:port`.
 ///
@@ -84,8 +93,145 @@ fn explain(port: u16, error: std::io::Error) -> anyhow::Error {
     }
 }
 
+/// How long an acceptor waits before trying `accept` again after it failed.
+pub const BACK_OFF: Duration = Duration::from_millis(100);
+
+/// How often a lasting accept failure is reported again.
+const REPORT_EVERY: Duration = Duration::from_secs(60);
+
+/// The log of accept failures: one line, not thousands.
+#[derive(Debug, Default)]
+struct FailureLog {
+    /// Failures since the last report, so the log says how many it skipped.
+    unreported: u64,
+    /// When a failure was last logged.
+    last_report: Option<Instant>,
+}
+
+impl FailureLog {
+    fn failed(&mut self, error: &std::io::Error) {
+        self.unreported += 1;
+        if self
+            .last_report
+            .is_none_or(|at| at.elapsed() >= REPORT_EVERY)
+        {
+            println!(
+                "accept failed: {error} ({} time(s)); still serving open connections, retrying every {} ms",
+                self.unreported,
+                BACK_OFF.as_millis()
+            );
+            self.last_report = Some(Instant::now());
+            self.unreported = 0;
+        }
+    }
+}
+
+/// A Tokio listener whose `accept` rides out errors.
+///
+/// Accepted sockets get `TCP_NODELAY`: an echo server writes a long
+/// message back in pieces as they arrive, and with Nagle's algorithm on,
+/// each piece after the first waits for the client's delayed ACK (about
+/// 40 ms on Linux).
+#[derive(Debug)]
+pub struct Acceptor {
+    listener: tokio::net::TcpListener,
+    log: FailureLog,
+}
+
+impl Acceptor {
+    /// Wraps `listener`.
+    pub fn new(listener: tokio::net::TcpListener) -> Self {
+        Self {
+            listener,
+            log: FailureLog::default(),
+        }
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The next connection; errors are logged (rarely) and retried after
+    /// [`BACK_OFF`].
+    pub async fn accept(&mut self) -> (tokio::net::TcpStream, SocketAddr) {
+        loop {
+            match self.listener.accept().await {
+                Ok((stream, address)) => {
+                    // Best effort: a socket that refuses it still works.
+                    let _ = stream.set_nodelay(true);
+                    return (stream, address);
+                }
+                Err(error) => {
+                    self.log.failed(&error);
+                    tokio::time::sleep(BACK_OFF).await;
+                }
+            }
+        }
+    }
+}
+
+/// A blocking `std` listener whose `accept` rides out errors, for servers
+/// with a thread per connection. Accepted sockets get `TCP_NODELAY`.
+#[derive(Debug)]
+pub struct BlockingAcceptor {
+    listener: TcpListener,
+    log: FailureLog,
+}
+
+impl BlockingAcceptor {
+    /// Wraps `listener`.
+    pub fn new(listener: TcpListener) -> Self {
+        Self {
+            listener,
+            log: FailureLog::default(),
+        }
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The next connection, or `None` once `stop()` is true: errors are
+    /// logged (rarely) and retried after [`BACK_OFF`], and `stop` is asked
+    /// between tries, so a server out of descriptors can still be stopped.
+    pub fn accept_until(&mut self, stop: impl Fn() -> bool) -> Option<(TcpStream, SocketAddr)> {
+        loop {
+            match self.listener.accept() {
+                Ok((stream, address)) => {
+                    let _ = stream.set_nodelay(true);
+                    return Some((stream, address));
+                }
+                Err(error) => {
+                    self.log.failed(&error);
+                    std::thread::sleep(BACK_OFF);
+                    if stop() {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// Echoed pieces must not wait for the client's delayed ACK.
+    #[tokio::test]
+    async fn accepted_sockets_have_nodelay() {
+        let listener = bind_loopback_async(0).await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let mut acceptor = Acceptor::new(listener);
+        let (_client, (accepted, _)) =
+            tokio::join!(tokio::net::TcpStream::connect(address), acceptor.accept());
+        assert!(accepted.nodelay().unwrap());
+        let mut blocking = BlockingAcceptor::new(bind_loopback(0).unwrap());
+        let _client = TcpStream::connect(blocking.local_addr().unwrap()).unwrap();
+        let (accepted, _) = blocking.accept_until(|| false).unwrap();
+        assert!(accepted.nodelay().unwrap());
+    }
+
     use super::*;
 
     #[test]

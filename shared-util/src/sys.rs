@@ -93,6 +93,15 @@ pub fn raise_fd_limit(cap: u64) -> std::io::Result<FdLimit> {
     })
 }
 
+/// Bytes of memory the system can still give (Linux's `MemAvailable`);
+/// `None` where it cannot be read.
+pub fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
 /// Resident memory of process `pid` in bytes, from `/proc/PID/status`
 /// (Linux only; `None` elsewhere or when the process is gone).
 pub fn resident_bytes(pid: u32) -> Option<u64> {
@@ -140,6 +149,12 @@ mod tests {
         assert!(seen + slack >= before, "{seen:?} vs {before:?}");
         assert!(seen <= after + slack, "{seen:?} vs {after:?}");
         assert_eq!(cpu_time_of(u32::MAX), None);
+    }
+
+    #[test]
+    fn available_memory_is_some_and_below_a_petabyte() {
+        let available = available_memory().unwrap();
+        assert!(available > 0 && available < 1 << 50, "{available}");
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //!   (killed after [`BOUND`]) and keep what it printed as a [`Run`];
 //!   [`assert_lists_every_listing`] checks a chapter's `list --json`.
 //! - [`ServerChild`] — a server listing as a child process on a free port,
-//!   driven over real TCP.
+//!   driven over real TCP, optionally under a low descriptor limit
+//!   ([`ServerChild::start_with_fd_limit`]), with its open descriptors and
+//!   memory readable from `/proc`.
 //! - [`processes_with_marker`] — the process table: whatever a run
 //!   started ([`MARKER_VAR`], [`new_marker`]) and left alive;
 //!   [`processes_under`] — whatever still runs inside a directory.
@@ -20,6 +22,11 @@ mod run;
 mod server;
 pub mod tmux;
 
+/// The signals a test sends ([`ServerChild::signal`]).
+pub use nix::sys::signal::Signal;
 pub use processes::{Leftover, MARKER_VAR, new_marker, processes_under, processes_with_marker};
 pub use run::{BOUND, Run, assert_lists_every_listing, finish, run_bin, run_bin_with, run_ok};
-pub use server::{SERVER_WAIT, ServerChild};
+pub use server::{
+    SERVER_WAIT, ServerChild, assert_echo_survives_fd_exhaustion, connect_many, echo_round_trip,
+    limit_fds, open_fds,
+};

@@ -36,6 +36,31 @@ impl ServerChild {
         Self::spawn(command, None)
     }
 
+    /// Like [`ServerChild::start`], with the child's limit on open file
+    /// descriptors (soft and hard) set to `limit` before it runs, as
+    /// `ulimit -n LIMIT` would: a server to exhaust on purpose.
+    pub fn start_with_fd_limit(bin: impl AsRef<Path>, limit: u64, args: &[&str]) -> Self {
+        let mut command = Command::new(bin.as_ref());
+        command.args(args).args(["--port", "0"]);
+        limit_fds(&mut command, limit);
+        Self::spawn(command, None)
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// How many file descriptors it has open now (Linux: `/proc/PID/fd`).
+    pub fn open_fds(&self) -> usize {
+        open_fds(self.pid())
+    }
+
+    /// Its resident memory in bytes now (Linux: `/proc/PID/status`).
+    pub fn resident_bytes(&self) -> u64 {
+        shared_util::sys::resident_bytes(self.pid()).unwrap_or(0)
+    }
+
     /// Starts `command` (stdin, stdout and stderr are set here). With
     /// `ready`, waits for a line containing it instead of an address.
     pub fn spawn(mut command: Command, ready: Option<&str>) -> Self {
@@ -195,4 +220,82 @@ impl Drop for ServerChild {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sets `command`'s limit on open file descriptors to `limit` (soft and
+/// hard) in the child, between fork and exec.
+#[allow(unsafe_code)]
+pub fn limit_fds(command: &mut Command, limit: u64) {
+    use std::os::unix::process::CommandExt as _;
+    // Safety: the closure runs in the forked child before exec and only
+    // makes the setrlimit system call, which is async-signal-safe; it
+    // allocates nothing and takes no lock.
+    unsafe {
+        command.pre_exec(move || {
+            nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE, limit, limit)
+                .map_err(std::io::Error::from)
+        });
+    }
+}
+
+/// How many file descriptors process `pid` has open (Linux: `/proc/PID/fd`);
+/// 0 when it is gone.
+pub fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count)
+}
+
+/// Opens connections to `address` until `count` are open or one fails;
+/// returns them. A server with few descriptors accepts only some: the
+/// kernel completes the handshakes of the rest, which wait in its queue.
+pub fn connect_many(address: std::net::SocketAddr, count: usize) -> Vec<std::net::TcpStream> {
+    (0..count)
+        .map_while(|_| {
+            let stream =
+                std::net::TcpStream::connect_timeout(&address, Duration::from_secs(5)).ok()?;
+            stream.set_read_timeout(Some(SERVER_WAIT)).ok()?;
+            stream.set_write_timeout(Some(SERVER_WAIT)).ok()?;
+            Some(stream)
+        })
+        .collect()
+}
+
+/// Sends `message` and reads back exactly as many bytes (an echo server).
+pub fn echo_round_trip(stream: &mut std::net::TcpStream, message: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    stream.write_all(message).expect("send");
+    let mut echo = vec![0; message.len()];
+    stream.read_exact(&mut echo).expect("read the echo");
+    echo
+}
+
+/// Runs out an echo server's file descriptors and checks it recovers: a
+/// server started with [`ServerChild::start_with_fd_limit`] (64) gets more
+/// clients than it can accept, logs the failure once, still echoes for
+/// the clients it has, and, once some leave, accepts and echoes for every
+/// client that waited in the queue.
+pub fn assert_echo_survives_fd_exhaustion(server: &mut ServerChild, what: &str) {
+    let mut clients = connect_many(server.address(), 90);
+    assert_eq!(clients.len(), 90, "{what}: the kernel queues them all");
+    server.wait_for("accept failed: Too many open files");
+    assert_eq!(
+        echo_round_trip(&mut clients[0], b"still here\r\n"),
+        b"still here\r\n",
+        "{what}"
+    );
+    // Free some descriptors: the queued clients get in and are echoed.
+    clients.drain(1..41);
+    for (n, client) in clients.iter_mut().enumerate() {
+        let message = format!("client {n}\r\n");
+        assert_eq!(
+            echo_round_trip(client, message.as_bytes()),
+            message.as_bytes(),
+            "{what}: client {n}"
+        );
+    }
+    assert_eq!(
+        server.count("accept failed"),
+        1,
+        "{what}: logged once:\n{}",
+        server.output()
+    );
 }

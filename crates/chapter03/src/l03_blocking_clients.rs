@@ -13,7 +13,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use shared_util::Ctx;
-use shared_util::net::bind_loopback;
+use shared_util::net::{BlockingAcceptor, bind_loopback};
 
 use crate::serving::{self, announce, server_port, show};
 
@@ -70,8 +70,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
 
     let mut connections: Vec<(TcpStream, SocketAddr)> = Vec::new();
     let mut accepted = 0;
-    loop {
-        let (connection, client_address) = server_socket.accept()?;
+    // Out of file descriptors, it waits and retries rather than exiting.
+    let mut acceptor = BlockingAcceptor::new(server_socket);
+    while let Some((connection, client_address)) = acceptor.accept_until(|| false) {
         println!("I got a connection from {client_address}!");
         connections.push((connection, client_address));
         accepted += 1;

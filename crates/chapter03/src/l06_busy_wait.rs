@@ -67,9 +67,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let period = Duration::from_secs(if ctx.demo { 2 } else { 5 });
     let mut meter = CpuMeter::start();
     let mut connections: Vec<Connection> = Vec::new();
+    let mut accept_failing = false; // said once, not on every spin
     loop {
         match server_socket.accept() {
             Ok((stream, address)) => {
+                accept_failing = false;
                 println!("I got a connection from {address}!");
                 stream.set_nonblocking(true)?;
                 connections.push(Connection {
@@ -79,7 +81,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
                 });
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock => {} // nobody new: carry on
-            Err(e) => println!("accept failed: {e}"),
+            Err(e) if !accept_failing => {
+                println!("accept failed: {e}; still trying");
+                accept_failing = true;
+            }
+            Err(_) => {}
         }
         connections.retain_mut(|c| match poll_connection(c) {
             Ok(open) => open,

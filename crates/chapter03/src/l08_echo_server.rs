@@ -16,8 +16,8 @@ use shared_util::net::bind_loopback_async;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::accept::Acceptor;
 use crate::serving::{announce, server_port, show};
+use shared_util::net::Acceptor;
 
 async fn echo(mut connection: TcpStream) -> std::io::Result<()> {
     let mut buffer = [0u8; 1024];

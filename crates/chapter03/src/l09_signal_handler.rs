@@ -14,6 +14,9 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinSet;
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    // This listing handles the two signals until it returns (inside `all`,
+    // the next listing gets Ctrl-C's default action back).
+    let _handling = shared_util::signals::handle();
     // Registered before anything else, so an early Ctrl-C is not lost.
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -26,7 +29,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         tokio::spawn(async {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
-            let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGINT);
+            let _ = shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT);
         });
     } else {
         println!("press Ctrl-C (or send SIGTERM) within 10 seconds");

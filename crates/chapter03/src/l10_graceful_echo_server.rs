@@ -22,8 +22,8 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::accept::Acceptor;
 use crate::serving::{announce, server_port, show};
+use shared_util::net::Acceptor;
 
 const GRACE_PERIOD: Duration = Duration::from_secs(2);
 
@@ -40,6 +40,7 @@ async fn echo(mut connection: TcpStream) -> anyhow::Result<()> {
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e.into()),
             };
+            println!("got data!");
             if buffer[..n].trim_ascii_end() == b"boom" {
                 anyhow::bail!("unexpected network error (the client sent b\"boom\")");
             }
@@ -90,12 +91,14 @@ async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
     say(&mut b, "B", b"boom\r\n").await?;
     say(&mut a, "A", b"still here\r\n").await?;
     println!("(demo: sending ourselves SIGINT with client A still connected)");
-    nix::sys::signal::raise(nix::sys::signal::Signal::SIGINT)?;
+    shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;
     tokio::time::sleep(GRACE_PERIOD * 2).await; // A stays; the server closes it
     Ok(())
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    // Ours until `run` returns; then Ctrl-C has its default action again.
+    let _handling = shared_util::signals::handle();
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let listener = bind_loopback_async(server_port(ctx)).await?;

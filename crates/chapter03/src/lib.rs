@@ -7,7 +7,6 @@
 //! and shuts down gracefully (3.10). The `load` tool hammers any echo
 //! server and checks every byte. Run `cargo run -p chapter03 -- list`.
 
-mod accept;
 mod load;
 mod serving;
 pub use shared_util::sys;

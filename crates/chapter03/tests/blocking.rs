@@ -166,6 +166,11 @@ fn listing_3_7_says_no_events_when_idle() {
         run.stdout
     );
     run.position(r#"the client got back b"hello\r\n""#);
+    // The book's line for every read.
+    assert!(
+        run.position(r#"I got some data: b"hello\r\n""#)
+            < run.position(r#"the client got back b"hello\r\n""#)
+    );
 }
 
 #[test]

@@ -126,6 +126,8 @@ fn listing_3_10_boom_fails_one_connection_while_another_keeps_echoing() {
         "connection {} failed: unexpected network error",
         bomber.local_addr().unwrap()
     ));
+    // The book's line for every read, the boom included.
+    assert_eq!(server.count("got data!"), 2, "{}", server.output());
     for n in 0..50 {
         let line = format!("line {n}\r\n");
         assert_eq!(round_trip(&mut steady, line.as_bytes()), line.as_bytes());
@@ -242,33 +244,12 @@ fn listing_3_10_holds_thousands_of_simultaneous_connections() {
 
 #[test]
 fn running_out_of_file_descriptors_does_not_stop_the_server() {
-    for id in ECHO_SERVERS {
+    // 3.6 used to log the failure on every spin of its busy loop; 3.7, with
+    // edge-triggered readiness, waited for an event that never came for the
+    // queued clients.
+    for id in ["3.6", "3.7", "3.8", "3.10"] {
         let mut server = common::start_with_fd_limit(64, &[id]);
-        // More clients than the server has descriptors for: the kernel
-        // completes every handshake, the server can accept only some.
-        let mut clients: Vec<TcpStream> = (0..90).map(|_| server.connect()).collect();
-        server.wait_for("accept failed: Too many open files");
-        // The connections it has are still served.
-        assert_eq!(
-            round_trip(&mut clients[0], b"still here\r\n"),
-            b"still here\r\n"
-        );
-        // Free some descriptors: the queued clients get in and are echoed.
-        clients.drain(1..41);
-        for (n, client) in clients.iter_mut().enumerate() {
-            let message = format!("client {n}\r\n");
-            assert_eq!(
-                round_trip(client, message.as_bytes()),
-                message.as_bytes(),
-                "{id}"
-            );
-        }
-        assert_eq!(
-            server.count("accept failed"),
-            1,
-            "{id}: logged once:\n{}",
-            server.output()
-        );
+        test_harness::assert_echo_survives_fd_exhaustion(&mut server, id);
     }
 }
 

@@ -60,6 +60,10 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     // Write under a private name, then rename: a half-written file is never
     // mistaken for a cached one, even with two runs at once.
     let partial = path.with_extension(format!("{}.partial", std::process::id()));
+    // Ctrl-C or SIGTERM while writing removes it; runs that died earlier
+    // (SIGKILL) left theirs, named by their pid: swept now.
+    let _removed_on_signal = shared_util::signals::remove_on_signal(&partial);
+    shared_util::signals::sweep_dead("chapter06-ngrams-", partial_pid);
     if let Err(error) = generate(&partial, lines) {
         let _ = std::fs::remove_file(&partial);
         return Err(error.context(format!("could not write {}", partial.display())));
@@ -70,6 +74,15 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
         path.display()
     );
     Ok(path)
+}
+
+/// The pid in `chapter06-ngrams-v1-LINES.PID.partial`.
+fn partial_pid(name: &str) -> Option<u32> {
+    name.strip_suffix(".partial")?
+        .rsplit('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn generate(path: &std::path::Path, lines: u64) -> anyhow::Result<()> {

@@ -21,6 +21,8 @@ pub struct SharedMemory {
     path: PathBuf,
     /// The directory to delete on drop; only the creating process owns it.
     owned_dir: Option<PathBuf>,
+    /// Deletes it if SIGINT or SIGTERM ends the process instead.
+    _removed_on_signal: Option<shared_util::signals::RemoveOnSignal>,
 }
 
 impl SharedMemory {
@@ -33,6 +35,15 @@ impl SharedMemory {
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_nanos()
         ));
+        // Left by runs that were killed (named by their pid): swept first.
+        shared_util::signals::sweep_dead("chapter06-shared-", |name| {
+            name.strip_prefix("chapter06-shared-")?
+                .split('-')
+                .next()?
+                .parse()
+                .ok()
+        });
+        let removed_on_signal = shared_util::signals::remove_on_signal(&dir);
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("shared.bin");
         let file = OpenOptions::new()
@@ -46,6 +57,7 @@ impl SharedMemory {
             map,
             path,
             owned_dir: Some(dir),
+            _removed_on_signal: Some(removed_on_signal),
         })
     }
 
@@ -61,6 +73,7 @@ impl SharedMemory {
             map,
             path: path.to_owned(),
             owned_dir: None,
+            _removed_on_signal: None,
         })
     }
 

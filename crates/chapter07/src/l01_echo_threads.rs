@@ -12,7 +12,7 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 
 use shared_util::Ctx;
-use shared_util::net::bind_loopback;
+use shared_util::net::{BlockingAcceptor, bind_loopback};
 
 use crate::serving::{server_port, show};
 
@@ -47,13 +47,21 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .demo
         .then(|| std::thread::spawn(move || demo_client(address)));
     let mut threads = Vec::new();
+    // Backs off and retries when out of file descriptors (sets TCP_NODELAY).
+    let mut acceptor = BlockingAcceptor::new(server);
     loop {
         // Blocks until a client connects.
-        let (connection, _) = server.accept()?;
-        // Echoed pieces go out at once, not after a delayed ACK (Nagle).
-        let _ = connection.set_nodelay(true);
+        let Some((connection, peer)) = acceptor.accept_until(|| false) else {
+            continue;
+        };
         // One thread per client runs `echo`.
-        let thread = std::thread::spawn(move || echo(connection));
+        let thread = match std::thread::Builder::new().spawn(move || echo(connection)) {
+            Ok(thread) => thread,
+            Err(e) => {
+                println!("no thread for {peer}: {e}; closing it");
+                continue;
+            }
+        };
         if client.is_some() {
             threads.push(thread);
             break; // the demo has one client

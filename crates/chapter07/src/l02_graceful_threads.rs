@@ -3,34 +3,40 @@
 //! On SIGINT or SIGTERM every client still connected gets `Shutting down!`
 //! and its socket is shut down *from the main thread*, which makes the
 //! blocked `read` in its thread return 0; then every thread is joined and
-//! the process exits 0. The book subclasses `Thread`; here a connection is
-//! its socket handle plus its `JoinHandle`. Only the main thread sees
-//! Python's KeyboardInterrupt; in Rust a signal goes to whichever thread,
-//! so a small Tokio runtime on a helper thread awaits it and wakes the
-//! blocked `accept` by connecting to it once. Try `nc 127.0.0.1 8000`.
+//! the process exits 0. The book subclasses `Thread`; here both threads
+//! share the socket (`Arc<TcpStream>`, one descriptor), and a client's
+//! thread forgets it when the client leaves, so its socket closes at once.
+//! Only the main thread sees Python's KeyboardInterrupt; in Rust a signal
+//! goes to whichever thread, so a small Tokio runtime on a helper thread
+//! awaits it and wakes the blocked `accept` by connecting to it once.
+//! Try `nc 127.0.0.1 8000`.
 //!
 //! Run: cargo run -p chapter07 -- 7.2
 
+use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use shared_util::Ctx;
-use shared_util::net::bind_loopback;
+use shared_util::net::{BlockingAcceptor, bind_loopback};
 
 use crate::serving::{server_port, show};
 
-/// A client and the thread echoing for it (the book's `ClientEchoThread`).
+/// A connected client: the socket its thread echoes on, shared with the
+/// main thread, which shuts it down (the book's `ClientEchoThread`).
 struct ClientEchoThread {
-    socket: TcpStream,
+    socket: Arc<TcpStream>,
     address: SocketAddr,
-    thread: JoinHandle<()>,
 }
 
-fn echo(mut client: TcpStream, address: SocketAddr) {
+/// The clients still connected; each thread removes its own when it ends.
+type Connected = Arc<Mutex<HashMap<SocketAddr, ClientEchoThread>>>;
+
+fn echo(mut client: &TcpStream, address: SocketAddr) {
     let mut buffer = [0u8; 2048];
     loop {
         match client.read(&mut buffer) {
@@ -46,16 +52,23 @@ fn echo(mut client: TcpStream, address: SocketAddr) {
     }
 }
 
+/// Echoes for one client, then forgets it: with the main thread's share
+/// gone too, the socket closes.
+fn serve(client: Arc<TcpStream>, address: SocketAddr, connected: Connected) {
+    echo(&client, address);
+    connected
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&address);
+}
+
 impl ClientEchoThread {
-    /// Says goodbye and shuts the socket down, unless the client already left.
+    /// Says goodbye and shuts the socket down.
     fn close(&self) {
-        if self.thread.is_finished() {
-            return println!("{}: already gone, skipped", self.address);
-        }
         // Bounded, and the socket is shut down whatever happens: a client
         // that stopped reading must not stall the shutdown.
         let _ = self.socket.set_write_timeout(Some(Duration::from_secs(1)));
-        let goodbye = (&self.socket).write_all(b"Shutting down!");
+        let goodbye = (&*self.socket).write_all(b"Shutting down!");
         let shut = self.socket.shutdown(Shutdown::Both);
         match goodbye.and(shut) {
             Ok(()) => println!("{}: sent Shutting down! and shut the socket", self.address),
@@ -105,7 +118,7 @@ fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
     drop(connect()?); // B leaves
     std::thread::sleep(Duration::from_millis(200)); // let B's thread notice
     println!("(demo: sending ourselves SIGINT with client A connected)");
-    nix::sys::signal::raise(nix::sys::signal::Signal::SIGINT)?;
+    shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;
     let mut goodbye = String::new();
     a.read_to_string(&mut goodbye)?; // until the server shuts the socket
     println!("client A got {goodbye:?}, then end of file");
@@ -113,6 +126,8 @@ fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    // Our handlers until `run` returns (see shared_util::signals).
+    let _handling = shared_util::signals::handle();
     let server = bind_loopback(server_port(ctx))?;
     let address = server.local_addr()?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -122,26 +137,49 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .demo
         .then(|| std::thread::spawn(move || demo_clients(address)));
 
-    let mut clients = Vec::new();
-    loop {
-        let (connection, peer) = server.accept()?;
+    let connected = Connected::default();
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    // Backs off and retries when out of file descriptors (sets TCP_NODELAY).
+    let mut acceptor = BlockingAcceptor::new(server);
+    while let Some((connection, peer)) = acceptor.accept_until(|| stop.load(Ordering::SeqCst)) {
         if stop.load(Ordering::SeqCst) {
             break; // the wake-up connection from the signal thread
         }
-        let _ = connection.set_nodelay(true); // no delayed-ACK stalls (Nagle)
-        let socket = connection.try_clone()?;
-        let thread = std::thread::spawn(move || echo(connection, peer));
-        clients.push(ClientEchoThread {
-            socket,
+        // Threads of clients that left are joined now, not at shutdown.
+        threads.retain(|t| !t.is_finished());
+        let connection = Arc::new(connection);
+        let client = ClientEchoThread {
+            socket: Arc::clone(&connection),
             address: peer,
-            thread,
-        });
+        };
+        let list = Arc::clone(&connected);
+        list.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(peer, client);
+        match std::thread::Builder::new().spawn(move || serve(connection, peer, list)) {
+            Ok(thread) => threads.push(thread),
+            Err(e) => {
+                println!("{peer}: no thread for it ({e}); closing it");
+                connected
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&peer);
+            }
+        }
     }
+    // Taken out first: a thread that ends meanwhile must not wait for us.
+    let clients: Vec<ClientEchoThread> = connected
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .drain()
+        .map(|(_, client)| client)
+        .collect();
     for client in &clients {
         client.close();
     }
-    for client in clients {
-        let _ = client.thread.join();
+    drop(clients);
+    for thread in threads {
+        let _ = thread.join();
     }
     if let Some(demo) = demo {
         demo.join()

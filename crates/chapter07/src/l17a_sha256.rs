@@ -26,6 +26,31 @@ pub fn buffer(index: usize, len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// `--buffers` and `--buffer-mib` as sizes, refused with a one-line usage
+/// error (not an allocation abort) when they overflow or need more memory
+/// than the system has available.
+fn fits_in_memory(buffers: u64, mib: u64) -> anyhow::Result<(usize, usize)> {
+    let bytes = buffers
+        .checked_mul(mib)
+        .and_then(|m| m.checked_mul(1 << 20))
+        .filter(|&b| usize::try_from(b).is_ok())
+        .ok_or_else(|| {
+            shared_util::usage(format!(
+                "{buffers} buffers of {mib} MiB are too many bytes to address"
+            ))
+        })?;
+    if let Some(available) = shared_util::sys::available_memory()
+        && bytes >= available
+    {
+        return Err(shared_util::usage(format!(
+            "{buffers} buffers of {mib} MiB need {} MiB, but only {} MiB of memory is available; choose a smaller --buffers/--buffer-mib",
+            bytes >> 20,
+            available >> 20
+        )));
+    }
+    Ok((buffers as usize, mib as usize))
+}
+
 fn timed<T>(work: impl FnOnce() -> T) -> (T, f64) {
     let start = std::time::Instant::now();
     let result = work();
@@ -40,8 +65,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     println!("SHA-256(\"abc\") = {ABC}, as the standard says");
 
     let options = ctx.options::<crate::Options>();
-    let count = options.buffers as usize;
-    let mib = options.buffer_mib as usize;
+    let (count, mib) = fits_in_memory(options.buffers, options.buffer_mib)?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = thread_pool(cores)?;
     let buffers: Vec<Vec<u8>> = pool.install(|| {

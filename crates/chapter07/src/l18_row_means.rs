@@ -25,7 +25,7 @@ pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
             shared_util::usage(format!("a {rows} x {cols} matrix is too large to address"))
         })?;
     let gb = |b: u64| b as f64 / 1e9;
-    if let Some(available) = available_memory()
+    if let Some(available) = shared_util::sys::available_memory()
         && bytes >= available
     {
         return Err(shared_util::usage(format!(
@@ -45,14 +45,6 @@ pub fn matrix(ctx: &Ctx) -> anyhow::Result<Vec<Vec<f64>>> {
             Ok(row)
         })
         .collect()
-}
-
-/// Bytes of memory the system can still give (Linux's `MemAvailable`).
-fn available_memory() -> Option<u64> {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    kib.checked_mul(1024)
 }
 
 /// The mean of one row.

@@ -282,6 +282,28 @@ fn listings_7_18_and_7_19_refuse_impossible_sizes() {
     }
 }
 
+/// Buffers larger than memory used to abort the process (SIGABRT).
+#[test]
+fn listing_7_17a_refuses_buffers_larger_than_memory() {
+    for (size, message) in [
+        (
+            ["--buffers", "1", "--buffer-mib", "1000000"],
+            "memory is available",
+        ),
+        (
+            ["--buffers", "18446744073709551615", "--buffer-mib", "2"],
+            "too many bytes to address",
+        ),
+    ] {
+        let args: Vec<&str> = ["7.17a"].iter().chain(&size).copied().collect();
+        let run = run_bin(env!("CARGO_BIN_EXE_chapter07"), &args, "");
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(!run.stdout.contains("generated"), "{}", run.stdout);
+    }
+}
+
 #[test]
 fn listing_7_4_only_runs_one_way() {
     let run = run(&["7.4", "--only", "pool", "--requests", "30"]);

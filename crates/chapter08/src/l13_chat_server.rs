@@ -175,8 +175,10 @@ async fn client_connected(stream: TcpStream, users: Users, idle: Duration) -> an
 
 pub async fn serve(listener: TcpListener, idle: Duration) -> anyhow::Result<()> {
     let users = Users::default();
+    // Out of file descriptors, it backs off and retries; clients stay.
+    let mut acceptor = shared_util::net::Acceptor::new(listener);
     loop {
-        let (stream, _) = listener.accept().await?;
+        let (stream, _) = acceptor.accept().await;
         let users = Arc::clone(&users);
         tokio::spawn(async move {
             if let Err(error) = client_connected(stream, users, idle).await {

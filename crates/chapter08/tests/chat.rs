@@ -246,3 +246,38 @@ fn the_scripted_client_sends_lines_and_prints_what_arrives() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("rustacean: is anyone here?"));
 }
+
+#[test]
+fn the_chat_server_rides_out_running_out_of_file_descriptors() {
+    // Before, the first EMFILE ended the server and every chat with it.
+    let mut server = test_harness::ServerChild::start_with_fd_limit(BIN, 64, &["8.13"]);
+    let (mut alice, _) = Client::join(server.port, "alice");
+    let mut held = test_harness::connect_many(server.address(), 90);
+    server.wait_for("accept failed: Too many open files");
+    let (mut bob, _) = {
+        // Bob waits in the queue until descriptors are free again.
+        held.truncate(10);
+        Client::join(server.port, "bob")
+    };
+    alice.until("bob connected!");
+    bob.send("still chatting\n");
+    alice.expect("bob: still chatting");
+    assert_eq!(server.count("accept failed"), 1, "{}", server.output());
+}
+
+#[test]
+fn silent_and_partial_clients_hold_up_nobody_and_ctrl_c_ends_the_chat_server() {
+    let mut server = common::start(&["8.13"]);
+    let _silent = Client::connect(server.port);
+    let mut partial = Client::connect(server.port);
+    partial.send("CONNECT half"); // no newline: a partial first line
+    let (mut alice, _) = Client::join(server.port, "alice");
+    let (mut bob, _) = Client::join(server.port, "bob");
+    alice.until("bob connected!");
+    bob.send("over the silence\n");
+    alice.expect("bob: over the silence");
+    let signalled = std::time::Instant::now();
+    server.signal(test_harness::Signal::SIGINT);
+    server.wait_exit(std::time::Duration::from_secs(10));
+    assert!(signalled.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -1,41 +1,71 @@
 //! Listing 11.12 — An upload server that prints each finished upload.
 //!
 //! Every connection gets a `FileUpload` (listing 11.11) and a second task
-//! that waits on its event and prints the contents. The reader and the
-//! printer never share a loop or a callback: the event hands over.
-//! Listens on 127.0.0.1:9000 (`--port` to change) until Ctrl-C; try
-//! `printf 'hello' | nc -N 127.0.0.1 9000`. `--demo` uploads two files with a
-//! scripted client on a free port, prints what arrived and stops.
+//! that waits on its event and reports the upload. The reader and the
+//! reporter never share a loop or a callback: the event hands over. Unlike
+//! the book, which keeps every byte, the server reads in 16 KiB chunks and
+//! keeps only the first 256 bytes to show: a 200 MiB upload costs kilobytes.
+//! An upload over `--max-upload-mib` (256) is refused with a line to the
+//! client, one silent for `--upload-idle` seconds (30) is given up, and
+//! `accept` backs off when out of file descriptors. Listens on
+//! 127.0.0.1:9000 (`--port`) until Ctrl-C; try
+//! `printf 'hello' | nc -N 127.0.0.1 9000`. `--demo` uploads two files.
 //!
 //! Run: cargo run -p chapter11 -- 11.12
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use shared_util::Ctx;
+use shared_util::net::Acceptor;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::l11_file_upload::FileUpload;
+use crate::l11_file_upload::{Ended, FileUpload, Limits};
 
-async fn dump_contents_on_complete(upload: FileUpload) {
-    let contents = upload.get_contents().await;
-    println!(
-        "Upload finished ({} bytes): {:?}",
-        contents.len(),
-        String::from_utf8_lossy(&contents)
-    );
+/// How much of an upload is shown.
+const SHOWN: usize = 256;
+
+async fn dump_contents_on_complete(upload: FileUpload, peer: SocketAddr) {
+    let (bytes, kept, ended) = upload.outcome().await;
+    let shown = String::from_utf8_lossy(&kept);
+    let more = if bytes > kept.len() as u64 {
+        format!("... ({} more bytes)", bytes - kept.len() as u64)
+    } else {
+        String::new()
+    };
+    match ended {
+        Ended::Complete => println!("Upload finished ({bytes} bytes): {shown:?}{more}"),
+        Ended::TooLarge => {
+            println!("Upload from {peer} refused: over the size limit after {bytes} bytes")
+        }
+        Ended::Idle => println!("Upload from {peer} given up: idle, after {bytes} bytes"),
+        Ended::Failed(error) => {
+            println!("Upload from {peer} cut short after {bytes} bytes: {error}")
+        }
+    }
 }
 
-/// Accepts connections; each one's contents are printed when complete.
-/// With `uploads`, stops after that many have been printed (for `--demo`).
-async fn serve(listener: TcpListener, uploads: Option<usize>) -> anyhow::Result<()> {
+/// Accepts connections; each one's upload is reported when it ends.
+/// With `uploads`, stops after that many have been reported (for `--demo`).
+async fn serve(
+    listener: TcpListener,
+    limits: Limits,
+    uploads: Option<usize>,
+) -> anyhow::Result<()> {
     let mut printers = JoinSet::new();
-    while uploads.is_none_or(|n| printers.len() < n) {
-        let (stream, peer) = listener.accept().await?;
+    let mut reported = 0;
+    let mut acceptor = Acceptor::new(listener);
+    while uploads.is_none_or(|n| reported + printers.len() < n) {
+        let (stream, peer) = acceptor.accept().await;
         println!("Connection from {peer}");
-        let upload = FileUpload::listen_for_uploads(stream);
-        printers.spawn(dump_contents_on_complete(upload));
+        let upload = FileUpload::listen_with(stream, limits);
+        printers.spawn(dump_contents_on_complete(upload, peer));
+        // Finished reporters are collected as we go, not kept for ever.
+        while printers.try_join_next().is_some() {
+            reported += 1;
+        }
     }
     printers.join_all().await;
     Ok(())
@@ -63,6 +93,12 @@ async fn bind(port: u16) -> anyhow::Result<TcpListener> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let options = ctx.options::<crate::Options>();
+    let limits = Limits {
+        keep: SHOWN,
+        max_bytes: options.max_upload_mib << 20,
+        idle: Duration::from_secs(options.upload_idle),
+    };
     // The demo must not fight a real server for port 9000: any free port.
     let port = if ctx.demo {
         ctx.port.unwrap_or(0)
@@ -74,9 +110,9 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     println!("Upload server listening on 127.0.0.1:{port}");
 
     if !ctx.demo {
-        return serve(listener, None).await;
+        return serve(listener, limits, None).await;
     }
-    let server = tokio::spawn(serve(listener, Some(2)));
+    let server = tokio::spawn(serve(listener, limits, Some(2)));
     upload_file(port, "notes.txt", "Buy milk.\nCall the dentist.\n").await?;
     upload_file(
         port,

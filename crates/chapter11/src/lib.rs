@@ -82,5 +82,18 @@ pub static CHAPTER: Chapter = Chapter {
     sets: &[],
     workers: &[],
     tools: &[],
-    options: ChapterOptions::NONE,
+    options: ChapterOptions::of::<Options>(),
 };
+
+/// Options of this chapter's listings, read with `ctx.options::<Options>()`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// 11.12: refuse an upload larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(1, Some(1 << 20)))]
+    pub max_upload_mib: u64,
+    /// 11.12: give up on an upload that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, allow_negative_numbers = true,
+          value_parser = runner::whole_number::<u64>(1, Some(86_400)))]
+    pub upload_idle: u64,
+}

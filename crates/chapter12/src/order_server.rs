@@ -114,7 +114,10 @@ pub async fn serve_until_ctrl_c(
     app: axum::Router,
     demo_body: fn(usize) -> String,
 ) -> anyhow::Result<()> {
-    // Installed first, so that a SIGINT from now on is ours to handle.
+    // Installed first, so that a SIGINT from now on is ours to handle; the
+    // guard gives Ctrl-C back its default action when the listing ends
+    // (inside `all`, the next listing must still stop on Ctrl-C).
+    let _handling = shared_util::signals::handle();
     let mut interrupt = signal(SignalKind::interrupt())?;
     let port = match (ctx.port, ctx.demo) {
         (Some(port), _) => port,
@@ -142,7 +145,7 @@ pub async fn serve_until_ctrl_c(
     if ctx.demo {
         place_orders(address, ctx.requests_or(20), demo_body).await?;
         println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
-        nix::sys::signal::raise(nix::sys::signal::Signal::SIGINT)?;
+        shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;
     }
     interrupt.recv().await;
     println!("Got a SIGINT: no longer taking orders");

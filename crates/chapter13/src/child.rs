@@ -3,7 +3,7 @@
 //! Starting a command with an error that names it (and a word on what it
 //! would have shown), the status code as asyncio reports it, SIGTERM (Tokio
 //! only sends SIGKILL), a live-children counter for the peak, and the
-//! Ctrl-C path: kill every child, reap every child, then report.
+//! Ctrl-C and SIGTERM path: kill every child, reap every child, then report.
 
 use std::future::Future;
 use std::os::unix::process::ExitStatusExt as _;
@@ -73,23 +73,34 @@ impl LiveChildren {
     }
 }
 
-/// Runs `work` until it ends or Ctrl-C arrives. On Ctrl-C, `work` is
-/// dropped — every child in it was spawned with `kill_on_drop(true)`, so
-/// each gets SIGKILL — and then every child of this process is reaped
-/// before the error is returned.
+/// Runs `work` until it ends or Ctrl-C (SIGINT) or SIGTERM arrives. On a
+/// signal, `work` is dropped — every child in it was spawned with
+/// `kill_on_drop(true)`, so each gets SIGKILL — and then every child of
+/// this process is reaped before the error is returned. A SIGTERM from
+/// `kill` reaches only this process, not its children as Ctrl-C in a
+/// terminal does, so without this its children would outlive it.
 pub async fn interruptible<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-    tokio::select! {
-        // Ctrl-C first, so its handler is in place before any child starts.
+    use tokio::signal::unix::{SignalKind, signal};
+    // The handlers are ours until this returns (see shared_util::signals).
+    let _handling = shared_util::signals::handle();
+    // Both installed before any child starts.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let name = tokio::select! {
         biased;
-        _ = tokio::signal::ctrl_c() => {
-            // `work` has been dropped here: the kills are sent.
-            if reap_all(Duration::from_secs(2)).await {
-                Err(anyhow!("interrupted by Ctrl-C: every child was killed and reaped"))
-            } else {
-                Err(anyhow!("interrupted by Ctrl-C: a child was still alive 2 s after the kill"))
-            }
-        }
-        result = work => result,
+        _ = interrupt.recv() => "Ctrl-C",
+        _ = terminate.recv() => "SIGTERM",
+        result = work => return result,
+    };
+    // `work` has been dropped here: the kills are sent.
+    if reap_all(Duration::from_secs(2)).await {
+        Err(anyhow!(
+            "interrupted by {name}: every child was killed and reaped"
+        ))
+    } else {
+        Err(anyhow!(
+            "interrupted by {name}: a child was still alive 2 s after the kill"
+        ))
     }
 }
 

@@ -109,3 +109,68 @@ fn ctrl_c_kills_and_reaps_every_child() {
     );
     assert_no_leftovers(&marker);
 }
+
+/// Starts the binary with `args` and the marker, reads stdout until a line
+/// starts with `ready`, sends `signal`; returns the finished run and every
+/// stdout line.
+fn signal_when(
+    args: &[&str],
+    ready: &str,
+    signal: Signal,
+    marker: &str,
+) -> (test_harness::Run, Vec<String>) {
+    let mut child = launch(args, marker, &[]);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8 output");
+        let found = line.starts_with(ready);
+        seen.push(line);
+        if found {
+            break;
+        }
+    }
+    assert!(
+        seen.last().is_some_and(|l| l.starts_with(ready)),
+        "{seen:?}"
+    );
+    kill(Pid::from_raw(child.id() as i32), signal).expect("signal sent");
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let run = finish(child, "");
+    seen.extend(rest.join().unwrap_or_default());
+    (run, seen)
+}
+
+#[test]
+fn sigterm_kills_and_reaps_every_child_as_ctrl_c_does() {
+    // `kill` reaches only our process; before, `sleep 3` was left to pid 1.
+    let marker = new_marker("sigterm");
+    let (run, _) = signal_when(&["13.2"], "Process pid is:", Signal::SIGTERM, &marker);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("interrupted by SIGTERM: every child was killed and reaped"),
+        "{}",
+        run.stderr
+    );
+    assert_no_leftovers(&marker);
+}
+
+#[test]
+fn ctrl_c_during_a_listing_that_handles_it_stops_all() {
+    // 13.2 turns Ctrl-C into killing its child; `all` used to go on to 13.3.
+    let marker = new_marker("all");
+    let (run, seen) = signal_when(&["all"], "Process pid is:", Signal::SIGINT, &marker);
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("interrupted by SIGINT"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !seen.iter().any(|l| l.starts_with("=== Listing 13.3")),
+        "{seen:?}"
+    );
+    assert_no_leftovers(&marker);
+}

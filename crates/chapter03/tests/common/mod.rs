@@ -17,17 +17,9 @@ pub fn start(args: &[&str]) -> Server {
     Server::start(BIN, args)
 }
 
-/// Like [`start`], with the child's soft limit on open files lowered to
-/// `limit` (through `sh -c 'ulimit -n'`).
-pub fn start_with_fd_limit(limit: u32, args: &[&str]) -> Server {
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-        .arg(BIN)
-        .args(args)
-        .args(["--port", "0"]);
-    Server::spawn(command, None)
+/// Like [`start`], with the child's limit on open files lowered to `limit`.
+pub fn start_with_fd_limit(limit: u64, args: &[&str]) -> Server {
+    Server::start_with_fd_limit(BIN, limit, args)
 }
 
 /// Starts a listing that is not a server (no port): waits for `ready`.

@@ -1,0 +1,303 @@
+//! SIGINT and SIGTERM handled for one listing at a time, and temporary
+//! files that a signal must not leave behind.
+//!
+//! A handler for SIGINT, once installed, stays for the life of the process:
+//! Tokio (through `signal-hook-registry`) never gives the default action
+//! back. In a single run that is harmless, the process ends with the
+//! listing; inside `all` every later listing would swallow Ctrl-C. So a
+//! listing that handles a signal says so for as long as it does:
+//!
+//! ```no_run
+//! # async fn listing() -> anyhow::Result<()> {
+//! let _handling = shared_util::signals::handle(); // before tokio's `signal()`
+//! let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+//! interrupt.recv().await;
+//! # Ok(()) }
+//! ```
+//!
+//! While no [`Handling`] guard is alive, SIGINT and SIGTERM get their
+//! default action again — decided inside the signal handler, so a guard
+//! dropped right after its listing saw the signal cannot race with it. A
+//! path given to [`remove_on_signal`] is removed first, then the default
+//! action ends the process. The runner asks [`take_user_signal`] after each
+//! listing of `all`, so Ctrl-C that a listing handled still stops the run;
+//! a demo that signals itself uses [`raise_own`], which does not count.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use nix::sys::signal::Signal;
+
+/// The two signals that end a run: Ctrl-C and `kill`.
+const ENDING: [Signal; 2] = [Signal::SIGINT, Signal::SIGTERM];
+
+#[derive(Default)]
+struct State {
+    /// Live [`Handling`] guards of the current generation.
+    handlers: usize,
+    /// Bumped by [`end_of_listing`]: guards of older generations no longer count.
+    generation: u64,
+    /// Paths to remove before a signal ends the process, by id.
+    temporary: Vec<(u64, PathBuf)>,
+    next_temporary: u64,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// True when nobody handles the signal and nothing needs removing: the
+    /// signal handler itself then runs the default action.
+    default_now: Arc<AtomicBool>,
+    /// The last SIGINT/SIGTERM number delivered, 0 for none since asked.
+    last: Arc<AtomicUsize>,
+}
+
+static SHARED: OnceLock<Shared> = OnceLock::new();
+
+/// The state, installing the handlers on first use. Only [`handle`] and
+/// [`remove_on_signal`] install them: a process whose listings never ask
+/// keeps the signal dispositions it had (chapter 8's terminal listings
+/// still handle SIGINT with Tokio alone).
+fn shared() -> &'static Shared {
+    SHARED.get_or_init(|| {
+        let shared = Shared {
+            state: Mutex::new(State::default()),
+            default_now: Arc::new(AtomicBool::new(true)),
+            last: Arc::new(AtomicUsize::new(0)),
+        };
+        for signal in ENDING {
+            let number = signal as i32;
+            // Registration fails only for signals the OS forbids, not these.
+            let _ = signal_hook::flag::register_usize(
+                number,
+                Arc::clone(&shared.last),
+                number as usize,
+            );
+            let _ = signal_hook::flag::register_conditional_default(
+                number,
+                Arc::clone(&shared.default_now),
+            );
+        }
+        // Removing files is no work for a signal handler: this thread gets
+        // every delivery and does it when a path is registered.
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new(ENDING.map(|s| s as i32)) {
+            let _ = std::thread::Builder::new()
+                .name("signal-cleanup".into())
+                .spawn(move || {
+                    for number in signals.forever() {
+                        cleanup_then_default(number);
+                    }
+                });
+        }
+        shared
+    })
+}
+
+fn lock() -> MutexGuard<'static, State> {
+    shared().state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Recomputes what the signal handler does now.
+fn settle(state: &State) {
+    let default = state.handlers == 0 && state.temporary.is_empty();
+    shared().default_now.store(default, Ordering::SeqCst);
+}
+
+fn cleanup_then_default(number: i32) {
+    let state = lock();
+    if state.handlers > 0 || state.temporary.is_empty() {
+        return; // a listing handles it, or the handler already ended us
+    }
+    for (_, path) in &state.temporary {
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+    }
+    let _ = signal_hook::low_level::emulate_default_handler(number);
+}
+
+/// While alive, the current listing handles SIGINT and SIGTERM itself.
+#[derive(Debug)]
+#[must_use = "the listing handles signals only while the guard lives"]
+pub struct Handling {
+    generation: u64,
+}
+
+/// Declares that the running listing handles SIGINT and SIGTERM until the
+/// returned guard drops. Take it before installing the handler.
+pub fn handle() -> Handling {
+    let mut state = lock();
+    state.handlers += 1;
+    settle(&state);
+    Handling {
+        generation: state.generation,
+    }
+}
+
+impl Drop for Handling {
+    fn drop(&mut self) {
+        let mut state = lock();
+        if state.generation == self.generation {
+            state.handlers = state.handlers.saturating_sub(1);
+            settle(&state);
+        }
+    }
+}
+
+/// While alive, a SIGINT or SIGTERM that ends the process removes `path`
+/// (a file or a directory) first. Dropping the guard only forgets the path.
+#[derive(Debug)]
+#[must_use = "the path is removed on a signal only while the guard lives"]
+pub struct RemoveOnSignal {
+    id: u64,
+}
+
+/// Registers `path` for removal if a signal ends the process.
+pub fn remove_on_signal(path: impl AsRef<Path>) -> RemoveOnSignal {
+    let mut state = lock();
+    let id = state.next_temporary;
+    state.next_temporary += 1;
+    state.temporary.push((id, path.as_ref().to_owned()));
+    settle(&state);
+    RemoveOnSignal { id }
+}
+
+impl Drop for RemoveOnSignal {
+    fn drop(&mut self) {
+        let mut state = lock();
+        state.temporary.retain(|(id, _)| *id != self.id);
+        settle(&state);
+    }
+}
+
+/// Removes what dead processes left in the temp dir: every entry whose
+/// name starts with `prefix` and names, by `pid_in`, a process that no
+/// longer runs (a run killed with SIGKILL, or before this cleanup existed).
+/// Returns how many it removed.
+pub fn sweep_dead(prefix: &str, pid_in: impl Fn(&str) -> Option<u32>) -> usize {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str().filter(|n| n.starts_with(prefix)) else {
+            continue;
+        };
+        let Some(pid) = pid_in(name) else { continue };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed += usize::from(gone.is_ok());
+    }
+    removed
+}
+
+/// Raises `signal` in this process without it counting as the user's (a
+/// demo that shows its own shutdown path).
+pub fn raise_own(signal: Signal) -> nix::Result<()> {
+    let Some(shared) = SHARED.get() else {
+        return nix::sys::signal::raise(signal); // nobody records signals here
+    };
+    let last = &shared.last;
+    let before = last.load(Ordering::SeqCst);
+    // Delivered to this thread before `raise` returns.
+    let raised = nix::sys::signal::raise(signal);
+    last.store(before, Ordering::SeqCst);
+    raised
+}
+
+/// The SIGINT or SIGTERM that arrived since the last call (not counting
+/// [`raise_own`]), and forgets it.
+pub fn take_user_signal() -> Option<Signal> {
+    let number = SHARED.get()?.last.swap(0, Ordering::SeqCst);
+    // 0, "none", is no signal's number.
+    Signal::try_from(i32::try_from(number).ok()?).ok()
+}
+
+/// Ends the signal handling of the listing that just finished: guards it
+/// leaked (a thread still holding one) no longer count.
+pub fn end_of_listing() {
+    if SHARED.get().is_none() {
+        return; // nothing was ever handled here
+    }
+    let mut state = lock();
+    state.generation += 1;
+    state.handlers = 0;
+    settle(&state);
+}
+
+/// Whether no listing handles SIGINT now and no path waits for removal
+/// (true, too, before anything asked to handle signals).
+pub fn default_action_now() -> bool {
+    SHARED
+        .get()
+        .is_none_or(|shared| shared.default_now.load(Ordering::SeqCst))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // One process-wide state: the tests run in one function, in order.
+    #[test]
+    fn files_of_dead_processes_are_swept_and_ours_kept() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let prefix = format!("sweep-test-{}-", std::process::id());
+        let temp = std::env::temp_dir();
+        let stale = temp.join(format!("{prefix}{dead}"));
+        let ours = temp.join(format!("{prefix}{}", std::process::id()));
+        std::fs::write(&stale, b"left").unwrap();
+        std::fs::create_dir_all(&ours).unwrap();
+        let pid_in = |name: &str| name.strip_prefix(&prefix)?.parse().ok();
+        assert_eq!(sweep_dead(&prefix, pid_in), 1);
+        assert!(!stale.exists());
+        assert!(ours.exists());
+        std::fs::remove_dir(&ours).unwrap();
+    }
+
+    #[test]
+    fn guards_switch_the_default_action_and_generations_forget_leaks() {
+        assert!(default_action_now());
+        let a = handle();
+        let b = handle();
+        assert!(!default_action_now());
+        drop(a);
+        assert!(!default_action_now());
+        drop(b);
+        assert!(default_action_now());
+
+        let leaked = handle();
+        end_of_listing();
+        assert!(default_action_now());
+        let current = handle();
+        drop(leaked); // an old generation's guard changes nothing
+        assert!(!default_action_now());
+        drop(current);
+
+        let path = std::env::temp_dir().join("never-made");
+        let temporary = remove_on_signal(&path);
+        assert!(!default_action_now());
+        drop(temporary);
+        assert!(default_action_now());
+
+        // A handled signal is recorded; one the listing raised itself is not.
+        let handling = handle();
+        raise_own(Signal::SIGTERM).unwrap();
+        assert_eq!(take_user_signal(), None);
+        nix::sys::signal::raise(Signal::SIGINT).unwrap();
+        assert_eq!(take_user_signal(), Some(Signal::SIGINT));
+        assert_eq!(take_user_signal(), None);
+        drop(handling);
+    }
+}
