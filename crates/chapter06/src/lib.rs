@@ -54,8 +54,8 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("6.8", l08_map_reduce, "MapReduce: parallel map over partitions, then merge"),
         listing!("6.9", l09_parallel_reduce, "MapReduce with a parallel tree reduce"),
         listing!(sync "6.10", l10_shared_value_array, "A shared value and array, each changed by its own process"),
-        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times"),
-        listing!(sync "6.12", l12_atomic_add, "The same with an atomic add: always 2"),
+        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times (--widen: hold the window open)"),
+        listing!(sync "6.12", l12_atomic_add, "The same with a lock, then an atomic add: always 2"),
         listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
         listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
     ],
@@ -91,4 +91,7 @@ pub struct Options {
     /// 6.1: run the two counting processes one after the other (for `compare processes`).
     #[arg(long)]
     pub sequential: bool,
+    /// 6.11: hold the race window open (count between the read and the write).
+    #[arg(long)]
+    pub widen: bool,
 }
