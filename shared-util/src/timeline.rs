@@ -76,6 +76,10 @@ pub struct Span {
     pub polls: Polls,
     /// Whether it finished or was cancelled.
     pub outcome: Outcome,
+    /// Its place among first polls (0 for the first span polled): tells
+    /// apart spans that start and end at the same instant, as on a paused
+    /// clock, where `main()` starts first.
+    pub order: u64,
 }
 
 /// The spans recorded since the last [`reset`], and the origin of the axis.
@@ -116,7 +120,11 @@ pub fn record(span: Span) {
 pub fn snapshot() -> (Instant, Vec<Span>) {
     let recorder = recorder();
     let mut spans = recorder.spans.clone();
-    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    spans.sort_by(|a, b| {
+        (a.start.cmp(&b.start))
+            .then(b.end.cmp(&a.end))
+            .then(a.order.cmp(&b.order))
+    });
     let origin = recorder
         .origin
         .or_else(|| spans.first().map(|s| s.start))
