@@ -177,10 +177,11 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
           value_parser = whole_number::<usize>(0, Some(10_000_000)))]
     pub requests: Option<usize>,
-    /// Latency the in-process demo server adds to every request.
-    #[arg(long, value_name = "MS", default_value_t = 0, help_heading = "Listing options",
+    /// Latency the in-process demo server adds to every request (listings
+    /// whose lesson is waiting have their own default; others: 0).
+    #[arg(long, value_name = "MS", help_heading = "Listing options",
           allow_negative_numbers = true, value_parser = whole_number::<u64>(0, Some(600_000)))]
-    pub latency_ms: u64,
+    pub latency_ms: Option<u64>,
     /// Multiply the book's long waits by F (0.1 = ten times quicker runs).
     #[arg(long, value_name = "F", default_value_t = 1.0, help_heading = "Listing options",
           allow_negative_numbers = true, value_parser = parse_scale)]

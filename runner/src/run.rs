@@ -73,7 +73,7 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
     ctx.count = args.count;
     ctx.port = args.port;
     ctx.requests = args.requests;
-    ctx.latency = Duration::from_millis(args.latency_ms);
+    ctx.latency = args.latency_ms.map(Duration::from_millis);
     ctx.scale = args.scale;
     ctx.rounds = args.rounds;
     ctx.limit = args.limit;
@@ -151,6 +151,10 @@ pub(crate) fn run_listing(
 
     debug::disable();
     if args.debug || args.slow_poll_ms.is_some() {
+        // Measure how fast this machine counts now, outside the listing:
+        // done inside its first poll, the measurement itself would be
+        // reported as a slow poll of the listing.
+        shared_util::cpu::counts_per_second();
         debug::enable();
         if let Some(ms) = args.slow_poll_ms {
             debug::set_slow_poll_threshold(Duration::from_millis(ms));

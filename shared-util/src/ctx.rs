@@ -56,8 +56,8 @@ pub struct Ctx {
     /// `--requests`: how many requests request-heavy listings send.
     pub requests: Option<usize>,
     /// `--latency-ms`: latency the in-process demo server adds to every
-    /// request.
-    pub latency: Duration,
+    /// request; `None` when not given (see [`Ctx::latency_or`]).
+    pub latency: Option<Duration>,
     /// `--scale`: a factor for the book's long waits (server delays, demo
     /// durations); 1.0 keeps the book's numbers, 0.1 runs ten times faster.
     pub scale: f64,
@@ -91,7 +91,7 @@ impl Default for Ctx {
             count: None,
             port: None,
             requests: None,
-            latency: Duration::ZERO,
+            latency: None,
             scale: 1.0,
             rounds: None,
             limit: None,
@@ -110,6 +110,34 @@ impl Ctx {
     /// `--count`, or the listing's `default`.
     pub fn count_or(&self, default: u64) -> u64 {
         self.count.unwrap_or(default)
+    }
+
+    /// CPU work for a listing: `--count` when given, otherwise a count this
+    /// machine finishes in about `seconds` (times `--scale`). Print it
+    /// (`println!("{work}")`) so the output says what was counted.
+    pub fn cpu_work(&self, seconds: f64) -> crate::cpu::Work {
+        match self.count {
+            Some(count) => crate::cpu::Work::fixed(count),
+            None => crate::cpu::Work::lasting(self.scaled(seconds)),
+        }
+    }
+
+    /// `--latency-ms`, or the listing's `default`: how long the server a
+    /// listing talks to should take to answer.
+    pub fn latency_or(&self, default: Duration) -> Duration {
+        self.latency.unwrap_or(default)
+    }
+
+    /// The page to fetch for a listing whose lesson is waiting on the
+    /// network: `--url` when given; with `--latency-ms` the demo server's
+    /// root (the server adds that latency to every request); otherwise the
+    /// demo server's `/delay/{ms}` with the listing's `default` latency, so
+    /// the wait shows on a default run.
+    pub fn url_with_latency(&self, default: Duration) -> anyhow::Result<String> {
+        match self.latency {
+            Some(_) => self.url(),
+            None => self.url_for(&format!("/delay/{}", default.as_millis())),
+        }
     }
 
     /// `--requests`, or the listing's `default`.
@@ -206,7 +234,7 @@ impl Ctx {
         }
         let server = DemoServer::start_with(DemoConfig {
             port: 0,
-            latency: self.latency,
+            latency: self.latency.unwrap_or(Duration::ZERO),
         })?;
         let _ = self.server.set(server);
         Ok(self.server.get().expect("set just above"))

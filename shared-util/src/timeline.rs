@@ -76,6 +76,10 @@ pub struct Span {
     pub polls: Polls,
     /// Whether it finished or was cancelled.
     pub outcome: Outcome,
+    /// Its place among first polls (0 for the first span polled): tells
+    /// apart spans that start and end at the same instant, as on a paused
+    /// clock, where `main()` starts first.
+    pub order: u64,
 }
 
 /// The spans recorded since the last [`reset`], and the origin of the axis.
@@ -110,11 +114,17 @@ pub fn record(span: Span) {
 }
 
 /// The spans recorded since the last [`reset`], ordered by start, and the
-/// axis origin (the reset time, or the earliest start).
+/// axis origin (the reset time, or the earliest start). Of spans that start
+/// together, the longest comes first: an enclosing `main()` is drawn above
+/// the tasks it started, though it finishes (and is recorded) last.
 pub fn snapshot() -> (Instant, Vec<Span>) {
     let recorder = recorder();
     let mut spans = recorder.spans.clone();
-    spans.sort_by_key(|s| s.start);
+    spans.sort_by(|a, b| {
+        (a.start.cmp(&b.start))
+            .then(b.end.cmp(&a.end))
+            .then(a.order.cmp(&b.order))
+    });
     let origin = recorder
         .origin
         .or_else(|| spans.first().map(|s| s.start))
@@ -339,18 +349,37 @@ fn trim_secs(d: Duration) -> String {
     text.to_owned()
 }
 
+/// A label of at most `max` characters. A longer one keeps its start and
+/// its end around a `…`: rows that differ only at the end (the path of a
+/// URL, a delay) stay told apart.
 fn cut(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_owned()
-    } else {
-        let mut s: String = label.chars().take(max - 1).collect();
-        s.push('…');
-        s
+    let chars: Vec<char> = label.chars().collect();
+    if chars.len() <= max {
+        return label.to_owned();
     }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut s: String = chars[..head].iter().collect();
+    s.push('…');
+    s.extend(&chars[chars.len() - tail..]);
+    s
 }
 
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_label_keeps_its_distinguishing_end() {
+        let label = r#"fetch_status(session, "http://127.0.0.1:40123/delay/2000")"#;
+        let cut = super::cut(label, 40);
+        assert_eq!(cut.chars().count(), 40);
+        assert!(cut.starts_with("fetch_status("), "{cut}");
+        assert!(cut.ends_with("/delay/2000\")"), "{cut}");
+        assert_eq!(super::cut("main()", 40), "main()");
+    }
 }

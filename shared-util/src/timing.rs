@@ -88,6 +88,7 @@ impl<F: Future> Timed<F> {
                 args,
                 loud: true,
                 started: None,
+                order: 0,
                 polls: timeline::Polls::default(),
                 finished: false,
             },
@@ -105,6 +106,8 @@ struct Probe {
     loud: bool,
     /// Set on the first poll: a future that is never polled never started.
     started: Option<Instant>,
+    /// The span's place among first polls, for the timeline.
+    order: u64,
     /// When the future was being polled, for the timeline's busy time.
     polls: timeline::Polls,
     finished: bool,
@@ -126,6 +129,7 @@ impl Probe {
                 end,
                 polls: std::mem::take(&mut self.polls),
                 outcome,
+                order: self.order,
             });
         }
     }
@@ -140,6 +144,8 @@ impl<F: Future> Future for Timed<F> {
         let poll_start = Instant::now();
         if probe.started.is_none() {
             probe.started = Some(poll_start);
+            static FIRST_POLLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            probe.order = FIRST_POLLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if probe.loud {
                 let args = probe.args.as_deref().unwrap_or("");
                 let line = if args.is_empty() {

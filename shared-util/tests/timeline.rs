@@ -17,6 +17,7 @@ fn span(origin: Instant, label: &str, from_ms: u64, to_ms: u64, busy_ms: &[(u64,
         end: at(to_ms),
         polls,
         outcome: Outcome::Finished,
+        order: 0,
     }
 }
 

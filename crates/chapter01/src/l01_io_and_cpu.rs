@@ -3,8 +3,9 @@
 //! Fetch a page (I/O: waiting on the network), turn its headers into
 //! `name: value` lines (CPU: a loop over data in memory), write them to a
 //! file (I/O again). The page is the in-process demo server's unless `--url`
-//! names a real site; the file goes into a fresh directory under the
-//! system's temp dir, printed at the end, unless `--out FILE` names it.
+//! names a real site; the file is `chapter01-headers.txt` in the system's
+//! temp dir, the same one on every run (overwritten, never piling up),
+//! unless `--out FILE` names another.
 //!
 //! Run: cargo run -p chapter01 -- 1.1
 
@@ -26,7 +27,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     // I/O-bound again: write the lines to a file.
     let file = match &ctx.options::<crate::Options>().out {
         Some(out) => out.clone(),
-        None => fresh_temp_dir()?.join("headers.txt"),
+        None => std::env::temp_dir().join("chapter01-headers.txt"),
     };
     std::fs::write(&file, text + "\n")
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
@@ -36,17 +37,4 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         file.display()
     );
     Ok(())
-}
-
-/// A new directory under the system's temp dir, for this run alone.
-fn fresh_temp_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "chapter01-headers-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

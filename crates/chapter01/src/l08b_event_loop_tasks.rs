@@ -4,7 +4,8 @@
 //! web request (the demo server's `/delay/400`, plus any `--latency-ms`),
 //! then does CPU-bound post-processing. On the current-thread runtime only
 //! one task computes at a time, but the three requests wait together. Run
-//! with `--timeline` to see it; `--count N` sets the CPU work per phase.
+//! with `--timeline` to see it. Each CPU phase is sized to about 0.2 s on
+//! this machine, in any build; `--count N` fixes it.
 //!
 //! Run: cargo run -p chapter01 -- 1.8b --timeline
 
@@ -23,7 +24,9 @@ async fn make_request(task: u32, url: String, work: u64) -> anyhow::Result<()> {
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let url = ctx.url_for("/delay/400")?;
-    let work = ctx.count_or(50_000_000);
+    let work = ctx.cpu_work(0.2);
+    println!("each CPU phase is {work}");
+    let work = work.count;
     // `timed` is `#[async_timed]` for a future: it names the span "task N"
     // instead of printing the URL argument.
     let task_one = tokio::spawn(timed("task 1", make_request(1, url.clone(), work)));

@@ -42,8 +42,14 @@ impl MyFuture {
         }
     }
 
-    fn result(&self) -> Option<i32> {
-        self.slot.lock().unwrap().result
+    /// The value; asking before it is set is an error, as in asyncio
+    /// (`InvalidStateError`).
+    fn result(&self) -> anyhow::Result<i32> {
+        self.slot
+            .lock()
+            .unwrap()
+            .result
+            .ok_or_else(|| anyhow::anyhow!("invalid state: the result is not set yet"))
     }
 }
 
@@ -69,7 +75,7 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     my_future.set_result(42);
 
     println!("Is my_future done? {}", my_future.done());
-    println!("What is the result of my_future? {:?}", my_future.result());
+    println!("What is the result of my_future? {}", my_future.result()?);
     println!("Awaiting it gives {}", my_future.await);
     Ok(())
 }

@@ -6,11 +6,13 @@
 //! there is none — but that one thread is all this runtime has. Try
 //! `--runtime multi-thread`: the two tasks then run in parallel on two
 //! worker threads. `--timeline` draws two busy bars end to end; `--debug`
-//! flags each long poll. `--count N` changes how far each task counts.
+//! flags each long poll. Each task counts as far as this machine gets in
+//! about a second (the book's 100 million, sized by time so a debug and a
+//! release build tell the same story); `--count N` fixes the count.
 //!
 //! Run: cargo run -p chapter02 -- 2.18 --timeline
 
-use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::cpu::count_to;
 use shared_util::{Ctx, async_timed};
 
 #[async_timed]
@@ -30,7 +32,9 @@ async fn main(count: u64) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    main(ctx.count_or(BOOK_COUNT)).await?;
+    let work = ctx.cpu_work(shared_util::cpu::BOOK_COUNT_SECONDS);
+    println!("each task is {work}");
+    main(work.count).await?;
     match ctx.worker_threads() {
         1 => println!("one thread: the second count waited for the first"),
         n => println!("{n} worker threads: the two counts could run at the same time"),

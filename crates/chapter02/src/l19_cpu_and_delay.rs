@@ -7,10 +7,12 @@
 //! once, or after one count, depending on which worker gets it; `--workers
 //! 3` leaves one free): main takes far less. Rust has no GIL, so more threads
 //! really do mean more CPU; asyncio would need a process pool (chapter 6).
+//! Each count is sized to about a second on this machine (`--count N`
+//! fixes it), so the delay is held up by whole seconds in any build.
 //!
 //! Run: cargo run -p chapter02 -- 2.19 --timeline
 
-use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::cpu::count_to;
 use shared_util::{Ctx, async_timed, delay};
 
 #[async_timed]
@@ -31,7 +33,9 @@ async fn main(count: u64) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    main(ctx.count_or(BOOK_COUNT)).await?;
+    let work = ctx.cpu_work(shared_util::cpu::BOOK_COUNT_SECONDS);
+    println!("each CPU-bound task is {work}");
+    main(work.count).await?;
     match ctx.worker_threads() {
         1 => println!("one thread: the delay could not start until both counts had finished"),
         n => println!(

@@ -161,6 +161,40 @@ fn listing_2_19_holds_up_the_delay_until_both_counts_are_done() {
     );
 }
 
+/// The seconds on every line starting with `prefix` (`finished NAME in 1.2345 second(s)`).
+fn seconds_after(run: &Run, prefix: &str) -> Vec<f64> {
+    run.lines()
+        .into_iter()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .map(|rest| rest.split_whitespace().next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn listing_2_19_by_default_holds_the_delay_up_by_whole_seconds_in_any_build() {
+    // No --count: each count is sized to about a second on this machine,
+    // debug or release build alike.
+    let run = run(&["2.19"]);
+    assert!(
+        run.lines()[0].starts_with("each CPU-bound task is counting to ")
+            && run.lines()[0].ends_with(" (about 1 s on this machine)"),
+        "{}",
+        run.stdout
+    );
+    // By order: the delay starts only after both counts have finished.
+    let sleeping = run.position("sleeping for 4 second(s)");
+    let finished = run.positions("finished cpu_bound_work");
+    assert_eq!(finished.len(), 2);
+    assert!(finished.iter().all(|f| *f < sleeping), "{}", run.stdout);
+    // By a bound: main took both counts plus the 4 s, and the counts held
+    // the delay up by at least a whole second.
+    let counts = seconds_after(&run, "finished cpu_bound_work in ");
+    let main = seconds_after(&run, "finished main in ")[0];
+    let held_up: f64 = counts.iter().sum();
+    assert!(held_up >= 1.0, "held up only {held_up} s:\n{}", run.stdout);
+    assert!(main >= held_up + 4.0 - 0.01, "{}", run.stdout);
+}
+
 #[test]
 fn listing_2_20_blocking_requests_never_overlap() {
     let run = run(&["2.20"]);
@@ -206,6 +240,25 @@ fn listing_2_23_debug_mode_flags_the_cpu_bound_task() {
     // The listing turns debug mode on itself; a low threshold keeps the test
     // independent of how fast this machine counts.
     let run = run(&["2.23", "--count", "5000000", "--slow-poll-ms", "1"]);
+    assert!(
+        run.stderr
+            .contains("slow poll: task 'cpu_bound_work' held the thread for"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn listing_2_23_by_default_warns_at_the_default_threshold_in_any_build() {
+    // No --count, no --slow-poll-ms: about a second of counting against
+    // asyncio's 100 ms, whatever the build.
+    let run = run(&["2.23"]);
+    assert!(
+        run.stdout.starts_with("the task is counting to ")
+            && run.stdout.contains(" (about 1 s on this machine)"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stderr
             .contains("slow poll: task 'cpu_bound_work' held the thread for"),

@@ -6,9 +6,11 @@
 //! idle connections it keeps), so 10,000 requests at once would open 10,000
 //! sockets and hit the open-file limit. A `Semaphore` sets the cap:
 //! `--limit N`, by default 1000, lowered to fit the open-file limit. The demo
-//! server reports how many requests it really saw at once.
+//! server reports how many requests it really saw at once. Like a real
+//! site, it takes its time to answer: [`LATENCY`] per request by default
+//! (`--latency-ms` changes it), so the requests really wait together.
 //!
-//! Run: cargo run -p chapter04 -- 4.6 --latency-ms 10
+//! Run: cargo run -p chapter04 -- 4.6
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,6 +18,24 @@ use std::time::Duration;
 use futures::future::join_all;
 use shared_util::{Ctx, async_timed, progress, span};
 use tokio::sync::Semaphore;
+
+/// How long the demo server takes to answer each request of 4.6 and 4.6a
+/// unless `--latency-ms` says otherwise, like a site across an ocean: long
+/// enough that all 1000 requests are in flight together even while a busy
+/// machine is still opening the last connections (at 50 ms, the first
+/// answers come back before the last requests are sent).
+pub const LATENCY: Duration = Duration::from_millis(300);
+
+/// The URL to fetch, and the line saying how long the server takes.
+pub fn target(ctx: &Ctx) -> anyhow::Result<String> {
+    if ctx.url.is_none() {
+        println!(
+            "the demo server answers each request after {} ms (--latency-ms changes it)",
+            ctx.latency_or(LATENCY).as_millis()
+        );
+    }
+    ctx.url_with_latency(LATENCY)
+}
 
 async fn fetch_status(client: &reqwest::Client, url: &str) -> anyhow::Result<u16> {
     let response = client.get(url).send().await?;
@@ -77,7 +97,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let requests = ctx.requests_or(1000);
     let limit = ctx.limit_or(default_limit());
     println!("{requests} requests, at most {limit} at once");
-    main(ctx.url()?, requests, limit).await?;
+    main(target(ctx)?, requests, limit).await?;
     if let Some(server) = ctx.local_server() {
         println!(
             "the demo server saw at most {} request(s) at once",

@@ -64,8 +64,9 @@ pub static CHAPTER: Chapter = Chapter {
         name: "gather",
         about: "1000 requests one after the other vs all at once, 10 ms server latency",
         entries: &["4.6a", "4.6"],
-        // Every row, Rust and Python, meets the one demo server compare starts.
-        flags: &["--latency-ms", "10", "--url", "{demo}"],
+        // Every row, Rust and Python, meets the one demo server compare starts;
+        // both Rust rows send 1000 (4.6a alone sends 100 by default).
+        flags: &["--latency-ms", "10", "--url", "{demo}", "--requests", "1000"],
         python: &[
             "requests_demo.py --url {demo} --sequential",
             "requests_demo.py --url {demo}",

@@ -106,6 +106,24 @@ fn listing_4_6_has_every_request_in_flight_at_once() {
 }
 
 #[test]
+fn listing_4_6_by_default_has_all_1000_requests_in_flight_at_once() {
+    // No flags: the default run a class sees. The demo server takes 300 ms
+    // a request, so every request is still there when the last arrives.
+    let run = run(&["4.6"]);
+    assert!(
+        run.stdout.contains("status 200: 1000 request(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the demo server saw at most 1000 request(s) at once"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn listing_4_6_respects_the_limit() {
     let run = run(&[
         "4.6",
@@ -129,7 +147,7 @@ fn listing_4_6_respects_the_limit() {
 
 #[test]
 fn listing_4_6a_sends_one_request_at_a_time() {
-    let run = run(&["4.6a", "--requests", "30"]);
+    let run = run(&["4.6a", "--requests", "30", "--latency-ms", "5"]);
     assert!(
         run.stdout.contains("status 200: 30 request(s)"),
         "{}",

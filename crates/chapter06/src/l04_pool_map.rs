@@ -2,7 +2,8 @@
 //!
 //! Workers print `Finished counting ...` as they finish, in any order; `map`
 //! hands the results back in the order of the input. The big count comes
-//! first here (`--count N` sets it), so the small ones, finished long
+//! first here (about a second of counting on this machine; `--count N`
+//! fixes it), so the small ones, finished long
 //! before, wait behind it: the limit the book points out. Then the same map
 //! on rayon's threads, Rust's usual answer: `par_iter` also keeps the order.
 //!
@@ -10,12 +11,14 @@
 
 use rayon::prelude::*;
 use shared_util::Ctx;
-use shared_util::cpu::{BOOK_COUNT, count_to};
+use shared_util::cpu::count_to;
 
 use crate::pool::{ProcessPool, default_size};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let numbers = [ctx.count_or(BOOK_COUNT), 1, 3, 5, 22];
+    let work = ctx.cpu_work(shared_util::cpu::BOOK_COUNT_SECONDS);
+    println!("the big job is {work}");
+    let numbers = [work.count, 1, 3, 5, 22];
 
     let process_pool = ProcessPool::new(ctx.limit_or(default_size()), &[])?;
     for result in process_pool.map(numbers.map(|n| format!("count {n}"))) {

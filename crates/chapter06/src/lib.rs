@@ -56,8 +56,8 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("6.8", l08_map_reduce, "MapReduce: parallel map over partitions, then merge"),
         listing!("6.9", l09_parallel_reduce, "MapReduce with a parallel tree reduce"),
         listing!(sync "6.10", l10_shared_value_array, "A shared value and array, each changed by its own process"),
-        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times"),
-        listing!(sync "6.12", l12_atomic_add, "The same with an atomic add: always 2"),
+        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times (--widen: hold the window open)"),
+        listing!(sync "6.12", l12_atomic_add, "The same with a lock, then an atomic add: always 2"),
         listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
         listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
         listing!(sync "6.15", l15_processes_querying, "Chapter 5's queries in several processes, each with its own runtime and pool"),
@@ -102,4 +102,7 @@ pub struct Options {
     #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
           value_parser = runner::whole_number::<usize>(1, Some(12)))]
     pub processes: usize,
+    /// 6.11: hold the race window open (count between the read and the write).
+    #[arg(long)]
+    pub widen: bool,
 }

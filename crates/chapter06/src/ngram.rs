@@ -52,7 +52,7 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     let path = std::env::temp_dir().join(format!("chapter06-ngrams-v1-{lines}.tsv"));
     if path.exists() {
         println!(
-            "using the cached Ngram file {} ({lines} lines)",
+            "using the cached Ngram file {} ({lines} lines; remove it with `rm {0}`)",
             path.display()
         );
         return Ok(path);
@@ -60,6 +60,14 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     // Write under a private name, then rename: a half-written file is never
     // mistaken for a cached one, even with two runs at once.
     let partial = path.with_extension(format!("{}.partial", std::process::id()));
+    println!(
+        "generating an Ngram-style file of {lines} lines (about {} MB) at {}",
+        lines * 20 / 1_000_000,
+        path.display()
+    );
+    println!(
+        "  (the book downloads Google's 1.8 GB file; this one is written from a fixed seed, once, and kept for later runs)"
+    );
     // Ctrl-C or SIGTERM while writing removes it; runs that died earlier
     // (SIGKILL) left theirs, named by their pid: swept now.
     let _removed_on_signal = shared_util::signals::remove_on_signal(&partial);
@@ -70,7 +78,7 @@ pub fn ensure_file(lines: u64) -> anyhow::Result<PathBuf> {
     }
     std::fs::rename(&partial, &path)?;
     println!(
-        "generated the Ngram file {} ({lines} lines)",
+        "generated the Ngram file {} ({lines} lines); it stays for 6.7-6.9 and 6.14: remove it with `rm {0}`",
         path.display()
     );
     Ok(path)
@@ -90,6 +98,7 @@ fn generate(path: &std::path::Path, lines: u64) -> anyhow::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let mut written = 0;
     let mut word = String::from("Aardvark");
+    let progress = shared_util::progress::bar(lines, "lines written");
     while written < lines {
         // Like the real file: one line per year in which the word appeared.
         let years = rng.random_range(1..=200).min(lines - written);
@@ -100,12 +109,14 @@ fn generate(path: &std::path::Path, lines: u64) -> anyhow::Result<()> {
             writeln!(out, "{word}\t{year}\t{matches}\t{volumes}")?;
         }
         written += years;
+        progress.inc(years);
         word.clear();
         for _ in 0..rng.random_range(2..=4) {
             word.push_str(SYLLABLES[rng.random_range(0..SYLLABLES.len())]);
         }
     }
     out.flush()?;
+    progress.finish_and_clear();
     Ok(())
 }
 

@@ -40,6 +40,10 @@ pub const WORKERS: &[Worker] = &[
         run: racy_increment,
     },
     Worker {
+        name: "lock-increment",
+        run: lock_increment,
+    },
+    Worker {
         name: "atomic-increment",
         run: atomic_increment,
     },
@@ -102,6 +106,15 @@ fn pool(args: &[String]) -> anyhow::Result<()> {
                 }
                 _ => Err(anyhow::anyhow!("map needs a shared counter and a count")),
             },
+            // A map operation of listing 6.14 over the Ngram file: map the
+            // byte range START..END of PATH, tick the shared progress
+            // counter, answer the partial frequencies as `word count ...`.
+            "map-file" => match &shared {
+                Some(shared) => map_file(argument).inspect(|_| {
+                    shared.slots()[0].fetch_add(1, SeqCst);
+                }),
+                None => Err(anyhow::anyhow!("map-file needs a shared counter")),
+            },
             "increment" => match &shared {
                 Some(shared) => Ok((shared.slots()[0].fetch_add(1, SeqCst) + 1).to_string()),
                 None => Err(anyhow::anyhow!(
@@ -118,6 +131,27 @@ fn pool(args: &[String]) -> anyhow::Result<()> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// `PATH START END`: word frequencies of that byte range of the file, as
+/// `word count word count ...` on one line (words hold no spaces).
+fn map_file(argument: &str) -> anyhow::Result<String> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut parts = argument.rsplitn(3, ' ');
+    let (Some(end), Some(start), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        anyhow::bail!("map-file takes PATH START END, not {argument:?}");
+    };
+    let (start, end): (u64, u64) = (start.parse()?, end.parse()?);
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut text = String::new();
+    file.take(end - start).read_to_string(&mut text)?;
+    let frequencies = crate::ngram::map_frequencies(&text);
+    let mut answer = String::new();
+    for (word, count) in frequencies {
+        answer.push_str(&format!("{word} {count} "));
+    }
+    Ok(answer)
 }
 
 /// Listing 6.10: add one to the shared value (slot 0).
@@ -149,16 +183,45 @@ fn start_line(shared: &SharedMemory) {
     }
 }
 
-/// Listing 6.11: `value += 1` as Python does it: read, then write back.
+/// `value += 1` as CPython does it: read, then write back. With `widen`,
+/// some counting sits between the two, holding the race window open.
+fn read_then_write(counter: &std::sync::atomic::AtomicI64, widen: bool) {
+    let value = counter.load(Relaxed);
+    // The other process may read the same value while we are here.
+    if widen {
+        count_to(std::hint::black_box(1_000_000));
+    }
+    counter.store(value + 1, Relaxed);
+}
+
+/// Listing 6.11: `racy-increment FILE [widen]`, the unguarded `+= 1`.
 fn racy_increment(args: &[String]) -> anyhow::Result<()> {
     die_with_parent();
     let shared = SharedMemory::open(Path::new(arg(args, "shared file")?))?;
     start_line(&shared);
-    let counter = &shared.slots()[0];
-    let value = counter.load(Relaxed);
-    // The other process may read the same value while we are here.
-    count_to(std::hint::black_box(1_000_000));
-    counter.store(value + 1, Relaxed);
+    read_then_write(
+        &shared.slots()[0],
+        args.get(1).is_some_and(|a| a == "widen"),
+    );
+    Ok(())
+}
+
+/// Listing 6.12, the book's fix: `lock-increment FILE [widen]` takes a lock
+/// that lives in the shared memory (slot 2: 0 free, 1 held) around the same
+/// read and write, so the other process cannot get in between.
+fn lock_increment(args: &[String]) -> anyhow::Result<()> {
+    die_with_parent();
+    let shared = SharedMemory::open(Path::new(arg(args, "shared file")?))?;
+    start_line(&shared);
+    let lock = &shared.slots()[2];
+    while lock.compare_exchange(0, 1, SeqCst, SeqCst).is_err() {
+        std::thread::yield_now();
+    }
+    read_then_write(
+        &shared.slots()[0],
+        args.get(1).is_some_and(|a| a == "widen"),
+    );
+    lock.store(0, SeqCst);
     Ok(())
 }
 

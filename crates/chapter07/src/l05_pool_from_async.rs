@@ -8,7 +8,7 @@
 //!
 //! Run: cargo run -p chapter07 -- 7.5
 
-use shared_util::Ctx;
+use shared_util::{Ctx, async_timed};
 use tokio::sync::oneshot;
 
 use crate::gets::{get_status_code, report_peak, summary};
@@ -26,11 +26,11 @@ async fn run_in_pool<T: Send + 'static>(
     Ok(receiver.await?)
 }
 
-pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+#[async_timed]
+async fn main(url: String, requests: usize) -> anyhow::Result<()> {
     let pool = thread_pool(python_pool_size())?;
     println!("a pool of {} threads", pool.current_num_threads());
-    let tasks = (0..ctx.requests_or(1000)).map(|_| {
+    let tasks = (0..requests).map(|_| {
         let url = url.clone();
         run_in_pool(&pool, move || get_status_code(&url))
     });
@@ -40,6 +40,12 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .map(|r| r?)
         .collect::<anyhow::Result<Vec<u16>>>()?;
     println!("{}", summary(&codes));
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+    main(url, ctx.requests_or(1000)).await?;
     report_peak(ctx);
     Ok(())
 }

@@ -8,13 +8,13 @@
 //!
 //! Run: cargo run -p chapter07 -- 7.6
 
-use shared_util::Ctx;
+use shared_util::{Ctx, async_timed};
 
 use crate::gets::{get_status_code, report_peak, summary};
 
-pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
-    let tasks = (0..ctx.requests_or(1000)).map(|_| {
+#[async_timed]
+async fn main(url: String, requests: usize) -> anyhow::Result<()> {
+    let tasks = (0..requests).map(|_| {
         let url = url.clone();
         tokio::task::spawn_blocking(move || get_status_code(&url))
     });
@@ -24,6 +24,12 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         .map(|r| r?)
         .collect::<anyhow::Result<Vec<u16>>>()?;
     println!("{}", summary(&codes));
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+    main(url, ctx.requests_or(1000)).await?;
     report_peak(ctx);
     Ok(())
 }

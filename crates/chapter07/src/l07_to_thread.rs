@@ -7,7 +7,7 @@
 //!
 //! Run: cargo run -p chapter07 -- 7.7
 
-use shared_util::Ctx;
+use shared_util::{Ctx, async_timed};
 
 use crate::gets::{get_status_code, report_peak, summary};
 
@@ -24,15 +24,21 @@ fn fetch(url: String) -> anyhow::Result<u16> {
     get_status_code(&url)
 }
 
-pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
-    let tasks = (0..ctx.requests_or(1000)).map(|_| to_thread(fetch, url.clone()));
+#[async_timed]
+async fn main(url: String, requests: usize) -> anyhow::Result<()> {
+    let tasks = (0..requests).map(|_| to_thread(fetch, url.clone()));
     let results = futures::future::join_all(tasks).await;
     let codes = results
         .into_iter()
         .map(|r| r?)
         .collect::<anyhow::Result<Vec<u16>>>()?;
     println!("{}", summary(&codes));
+    Ok(())
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let url = ctx.url_for("/delay/20")?; // 20 ms, like a nearby site
+    main(url, ctx.requests_or(1000)).await?;
     report_peak(ctx);
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Listing 7.18 — The mean of every row of a large matrix, on one thread.
 //!
-//! The book builds 4 billion random floats with NumPy (32 GB); the default
-//! here is 50 rows of 20 million `f64` (8 GB, which fits this 24 GiB
-//! machine; `--rows N --cols N` to change; a size larger than the memory
-//! available is refused with an error). Row r holds r - 0.5 and r + 0.5 in
-//! turn, so every mean is known: r exactly for an even width.
+//! The book fills a NumPy matrix of 50 rows with 4 billion consecutive
+//! integers (`np.arange`, 32 GB); the default here is 50 rows of 20 million
+//! `f64` (8 GB, which fits this 24 GiB machine; `--rows N --cols N` to
+//! change; a size larger than the memory available is refused with an
+//! error). Row r holds r - 0.5 and r + 0.5 in turn instead of a run of
+//! integers, so every mean is known: r exactly for an even width.
 //!
 //! Run: cargo run --release -p chapter07 -- 7.18
 

@@ -26,6 +26,7 @@ mod l09_recursive_relock;
 mod l10_threadsafe_list;
 mod l11_deadlock;
 mod l11a_lock_order;
+mod l12_hello_button;
 mod l13_load_tester;
 mod l16_scrypt_sequential;
 mod l17_scrypt_pool;
@@ -55,6 +56,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "7.10", l10_threadsafe_list, "A list whose find-and-replace relocks; a reentrant mutex fixes it"),
         listing!(sync "7.11", l11_deadlock, "Two threads, two locks, opposite order: deadlock detected"),
         listing!(sync "7.11a", l11a_lock_order, "The fix: one lock order"),
+        listing!(sync "7.12", l12_hello_button, "A GUI-style main loop: a terminal window with one button that says hello").interactive(),
         listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive().through("7.15"),
         listing!(sync "7.16", l16_scrypt_sequential, "scrypt over 10,000 random passwords, one at a time"),
         listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores"),

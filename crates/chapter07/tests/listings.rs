@@ -66,6 +66,8 @@ fn listing_7_5_pool_from_async_code() {
         "{}",
         run.stdout
     );
+    // The book times main with @async_timed.
+    assert!(run.stdout.contains("finished main in "), "{}", run.stdout);
     let seen = server_lines(&run);
     assert_eq!(seen[0].0, 60);
     assert!(seen[0].1 <= pool_size(), "{}", run.stdout);
@@ -77,6 +79,11 @@ fn listings_7_6_and_7_7_use_the_blocking_pool() {
         let run = run(&[id, "--requests", "40"]);
         assert!(
             run.stdout.contains("40 responses: 200 x 40"),
+            "{id}: {}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("finished main in "),
             "{id}: {}",
             run.stdout
         );

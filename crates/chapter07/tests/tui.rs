@@ -31,3 +31,23 @@ fn the_load_tester_renders_runs_and_quits_on_q() {
         "{screen}"
     );
 }
+
+#[test]
+fn listing_7_12_says_hello_on_enter_and_closes_on_q() {
+    let command = tmux::then_report_exit(&format!("{BIN} 7.12"));
+    let Some(tmux) = Tmux::start("chapter07-hello", (80, 20), &command) else {
+        return;
+    };
+    let screen = tmux.wait_for("Say hello");
+    assert!(!screen.contains("Hello there!"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Hello there!");
+    tmux.keys(&["Space"]);
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXITED");
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    assert!(
+        screen.contains("the button said hello 2 time(s)"),
+        "{screen}"
+    );
+}

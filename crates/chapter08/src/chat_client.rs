@@ -25,12 +25,14 @@ pub async fn read_line_bounded(reader: &mut (impl AsyncBufRead + Unpin)) -> anyh
 }
 
 /// Connects as `username`, sends each of `lines` and waits for the server
-/// to broadcast it back before the next, printing every line received.
+/// to broadcast it back before the next, printing every line received
+/// (after `label`, e.g. `bob got: `, when a demo shows several clients).
 /// Returns what it received.
 pub async fn script(
     address: SocketAddr,
     username: &str,
     lines: &[&str],
+    label: &str,
 ) -> anyhow::Result<Vec<String>> {
     let stream = tokio::time::timeout(CLIENT_WAIT, TcpStream::connect(address))
         .await
@@ -44,7 +46,7 @@ pub async fn script(
     let mut receive = async |received: &mut Vec<String>, until: &str| -> anyhow::Result<()> {
         loop {
             let line = read_line_bounded(&mut reader).await?;
-            println!("{line}");
+            println!("{label}{line}");
             received.push(line.clone());
             if line.starts_with("ERROR") {
                 bail!("the server refused: {line}");

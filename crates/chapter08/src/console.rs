@@ -10,8 +10,8 @@
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::l08_message_store::MessageStore;
-use crate::l09_screen::{Edit, LineEditor, frame};
+use crate::l09_message_store::MessageStore;
+use crate::screen::{Edit, LineEditor, frame};
 use crate::terminal::{self, TerminalGuard};
 
 /// What the app wants after a submitted line.

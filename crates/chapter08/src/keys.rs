@@ -1,5 +1,5 @@
 //! Keys from raw terminal bytes: what a terminal in raw mode sends when a
-//! person types. Shared by the listings that read the keyboard (8.7, 8.10,
+//! person types. Shared by the listings that read the keyboard (8.8, 8.10,
 //! 8.11, 8.14). Plain code over bytes, so it is tested without a terminal.
 
 /// A key press the apps care about.

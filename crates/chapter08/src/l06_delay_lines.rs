@@ -3,7 +3,7 @@
 //! Each line read from `tokio::io::stdin()` is a number of seconds; each
 //! starts `delay(N)` as its own task, and reading goes on at once. The
 //! delays' output lands in the middle of whatever the user is typing —
-//! the problem the full-screen app of 8.8–8.10 solves. At end of input the
+//! the problem the full-screen app of 8.10 solves. At end of input the
 //! listing waits for the delays still running (a `JoinSet`).
 //!
 //! Run: cargo run -p chapter08 -- 8.6

@@ -207,7 +207,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         for _ in 0..2 {
             println!("alice got: {}", read_line_bounded(&mut reader).await?);
         }
-        script(address, "bob", &["hello alice"]).await?;
+        script(address, "bob", &["hello alice"], "bob got: ").await?;
         alice.write_all(b"bye!\n").await?;
         loop {
             let line = read_line_bounded(&mut reader).await?;

@@ -98,6 +98,6 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     };
     let username = options.username.as_str();
     let lines: Vec<&str> = script_text.split('|').collect();
-    script(address, username, &lines).await?;
+    script(address, username, &lines, "").await?;
     Ok(())
 }

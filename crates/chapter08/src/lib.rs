@@ -2,8 +2,10 @@
 //!
 //! An HTTP GET written as a callback protocol over a codec (8.1) and as a
 //! `Framed` stream (8.2), then with reader and writer halves (8.3); reading
-//! stdin without blocking the runtime (8.4–8.7); a full-screen console that
-//! keeps taking input while tasks finish above it (8.8–8.11); a server that
+//! stdin without blocking the runtime (8.4–8.6); the pieces of a full-screen
+//! console — escape codes, a line read key by key, a message store
+//! (8.7–8.9) — and the console itself, which keeps taking input while tasks
+//! finish above it (8.10, 8.11); a server that
 //! tracks its clients (8.12) and a chat server and client that speak the
 //! book's line protocol (8.13, 8.14). Run `cargo run -p chapter08 -- list`.
 
@@ -11,6 +13,7 @@ mod chat_client;
 mod console;
 pub mod http;
 pub mod keys;
+pub mod screen;
 mod terminal;
 mod ticker;
 
@@ -20,9 +23,9 @@ mod l03_stream_reader;
 mod l04_blocking_input;
 mod l05_async_stdin;
 mod l06_delay_lines;
-mod l07_raw_keys;
-pub mod l08_message_store;
-pub mod l09_screen;
+mod l07_cursor_helpers;
+mod l08_read_line;
+pub mod l09_message_store;
 mod l10_delay_console;
 mod l11_query_console;
 mod l12_server_state;
@@ -44,9 +47,9 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("8.4", l04_blocking_input, "A blocking stdin read freezes a ticking timer").interactive(),
         listing!("8.5", l05_async_stdin, "Reading stdin without blocking: the ticker keeps going").interactive(),
         listing!("8.6", l06_delay_lines, "Delays started from lines of stdin").interactive(),
-        listing!("8.7", l07_raw_keys, "Reading the keyboard one key at a time (raw mode)").interactive(),
-        listing!("8.8", l08_message_store, "The message store"),
-        listing!("8.9", l09_screen, "The input line and the screen layout"),
+        listing!("8.7", l07_cursor_helpers, "The terminal's escape codes as cursor helpers"),
+        listing!("8.8", l08_read_line, "Reading a line key by key, Backspace included (raw mode)").interactive(),
+        listing!("8.9", l09_message_store, "The message store: a bounded deque, a callback on every append"),
         listing!("8.10", l10_delay_console, "The delay console: a full-screen app").interactive(),
         listing!("8.11", l11_query_console, "The console issuing queries (in-memory table)").interactive(),
         listing!("8.12", l12_server_state, "A server on streams that tracks its clients").server(),

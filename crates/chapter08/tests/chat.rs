@@ -33,7 +33,8 @@ fn demos_run_a_scripted_session_and_stop() {
     let run = run_bin(BIN, &["8.13", "--demo"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     for line in [
-        "bob: hello alice",
+        "bob got: Welcome! 2 user(s) are online!",
+        "bob got: bob: hello alice",
         "alice got: bob has left the chat",
         "alice got: alice: bye!",
     ] {

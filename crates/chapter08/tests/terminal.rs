@@ -62,7 +62,7 @@ fn a_sigint_from_outside_restores_the_terminal_too() {
     // the app through its guard, not leave the terminal raw.
     for (test, id, ready) in [
         ("sigint-console", "8.10", "Type a number of seconds"),
-        ("sigint-keys", "8.7", "type lines"),
+        ("sigint-keys", "8.8", "type lines"),
     ] {
         let Some(tmux) = start(test, &format!("{BIN} {id}")) else {
             return;

@@ -20,9 +20,11 @@
 //! can see the lock free is already aimed at this waiter.
 //!
 //! As with every condition variable, a waiter may wake without the state it
-//! wants (another task got there first, or `notify_one` was called while
-//! nobody waited, which leaves one wake-up stored for the next waiter).
-//! Check the state after waking, or use `wait_for`, which does.
+//! wants: another task got there first and changed it back. This one adds
+//! a quirk of its own: `notify_one` with nobody waiting leaves one wake-up
+//! stored in the `Notify` for the next waiter, where asyncio's `Condition`
+//! and a pthreads condition variable simply lose it. Either way, check the
+//! state after waking, or use `wait_for` (listing 11.15), which does.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -105,7 +107,8 @@ impl<T> Condition<T> {
     }
 
     /// Wakes one waiting task (the longest waiting). With nobody waiting,
-    /// one wake-up is kept for the next task that waits.
+    /// `Notify` keeps one wake-up for the next task that waits (asyncio
+    /// and pthreads would drop it).
     pub fn notify_one(&self) {
         self.notify.notify_one();
     }

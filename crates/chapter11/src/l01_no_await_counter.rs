@@ -3,9 +3,11 @@
 //! asyncio runs one task at a time, so `counter += 1` with no `await` inside
 //! cannot be interrupted. Here too: the tasks run on one thread (`spawn_local`
 //! on a `LocalSet`) and share a plain `Rc<Cell<u32>>`, the honest equivalent
-//! of the book's module-level integer. What Rust adds: try `tokio::spawn` on a
-//! multi-thread runtime with this counter and the compiler refuses it (`Rc`
-//! is not `Send`); across threads you need `Arc` plus an atomic or a lock.
+//! of the book's module-level integer. What Rust adds: try `tokio::spawn`
+//! with this counter and the compiler refuses it — on any runtime, the
+//! current-thread one included, because `tokio::spawn` requires a `Send`
+//! future and `Rc` is not `Send`. Only `spawn_local` takes it; across threads
+//! you need `Arc` plus an atomic or a lock.
 //!
 //! Run: cargo run -p chapter11 -- 11.1
 

@@ -8,7 +8,7 @@
 //!
 //! Run: cargo run -p chapter11 -- 11.4 --timeline
 
-use shared_util::{Ctx, delay};
+use shared_util::{Ctx, delay, span};
 use tokio::sync::Mutex;
 
 async fn a(lock: &Mutex<()>) {
@@ -33,6 +33,7 @@ async fn b(lock: &Mutex<()>) {
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let lock = Mutex::new(());
-    futures::join!(a(&lock), b(&lock));
+    // `span` records each coroutine for `--timeline`, silently.
+    futures::join!(span("a()", a(&lock)), span("b()", b(&lock)));
     Ok(())
 }

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use shared_util::Ctx;
+use shared_util::{Ctx, span};
 use tokio::sync::Semaphore;
 
 async fn operation(semaphore: &Semaphore) -> anyhow::Result<()> {
@@ -25,7 +25,8 @@ async fn operation(semaphore: &Semaphore) -> anyhow::Result<()> {
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let semaphore = Semaphore::new(2);
-    let operations = (0..4).map(|_| operation(&semaphore));
+    // `span` records each operation for `--timeline`, silently.
+    let operations = (0..4).map(|i| span(format!("operation #{i}"), operation(&semaphore)));
     futures::future::try_join_all(operations).await?;
     Ok(())
 }

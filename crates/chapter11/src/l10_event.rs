@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_util::Ctx;
 use shared_util::timing::{Stopwatch, secs};
+use shared_util::{Ctx, span};
 
 use crate::event::Event;
 
@@ -40,7 +40,11 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
             trigger_event(&event);
         }
     });
-    futures::join!(do_work_on_event(&event), do_work_on_event(&event));
+    // `span` records each worker for `--timeline`, silently.
+    futures::join!(
+        span("do_work_on_event #1", do_work_on_event(&event)),
+        span("do_work_on_event #2", do_work_on_event(&event))
+    );
     trigger.await?;
     println!("both tasks done after {} second(s)", secs(clock.elapsed()));
     Ok(())

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use shared_util::Ctx;
+use shared_util::{Ctx, span};
 
 use crate::event::Event;
 
@@ -43,9 +43,18 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let sets = Cell::new(0);
     let observed = RefCell::new(Vec::new());
     let everything = futures::future::join3(
-        do_work_on_event(&event, &sets, &observed),
-        do_work_on_event(&event, &sets, &observed),
-        trigger_event_periodically(&event, &sets),
+        span(
+            "do_work_on_event #1",
+            do_work_on_event(&event, &sets, &observed),
+        ),
+        span(
+            "do_work_on_event #2",
+            do_work_on_event(&event, &sets, &observed),
+        ),
+        span(
+            "trigger_event_periodically",
+            trigger_event_periodically(&event, &sets),
+        ),
     );
     tokio::select! {
         // `biased`: at the 5 s mark the deadline wins over the workers'

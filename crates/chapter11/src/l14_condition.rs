@@ -13,8 +13,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_util::Ctx;
 use shared_util::timing::{Stopwatch, secs};
+use shared_util::{Ctx, span};
 
 use crate::condition::Condition;
 
@@ -48,10 +48,10 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let rounds = ctx.rounds_or(2);
     let clock = Stopwatch::start();
     let condition = Arc::new(Condition::new(()));
-    let notifier = tokio::spawn(fire_event(condition.clone(), rounds));
+    let notifier = tokio::spawn(span("fire_event", fire_event(condition.clone(), rounds)));
     let workers = [
-        tokio::spawn(do_work(1, condition.clone(), rounds)),
-        tokio::spawn(do_work(2, condition.clone(), rounds)),
+        tokio::spawn(span("do_work(1)", do_work(1, condition.clone(), rounds))),
+        tokio::spawn(span("do_work(2)", do_work(2, condition.clone(), rounds))),
     ];
     // Bounded: a worker that missed a notification would wait for ever.
     let bound = Duration::from_secs(5 * rounds + 10);

@@ -54,6 +54,7 @@ mod l11_file_upload;
 mod l12_upload_server;
 mod l13_missed_events;
 mod l14_condition;
+mod l15_condition_wait_for;
 
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -78,6 +79,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("11.12", l12_upload_server, "An upload server on 127.0.0.1:9000 printing each finished upload").server(),
         listing!("11.13", l13_missed_events, "An event set every second while workers take 5 s: triggers are missed").timers(),
         listing!("11.14", l14_condition, "A condition: workers wait, a notifier wakes them all every 5 s").timers(),
+        listing!("11.15", l15_condition_wait_for, "A condition with a predicate: queries wait until the connection is initialised").timers(),
     ],
     sets: &[],
     workers: &[],

@@ -19,7 +19,7 @@ fn count(run: &Run, line: &str) -> usize {
 #[test]
 fn timer_listings_match_their_snapshots() {
     for id in [
-        "11.3", "11.4", "11.5", "11.6", "11.8", "11.9", "11.10", "11.11", "11.13", "11.14",
+        "11.3", "11.4", "11.5", "11.6", "11.8", "11.9", "11.10", "11.11", "11.13", "11.14", "11.15",
     ] {
         let run = run(&[id, "--virtual-time"]);
         insta::assert_snapshot!(format!("listing_{}", id.replace('.', "_")), run.stdout);

@@ -7,16 +7,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 #[test]
 fn list_json_names_every_registered_listing() {
     let ids = assert_lists_every_listing(BIN, &chapter11::CHAPTER);
-    let expected: Vec<String> = (1..=14).map(|n| format!("11.{n}")).collect();
+    let expected: Vec<String> = (1..=15).map(|n| format!("11.{n}")).collect();
     assert_eq!(ids, expected);
 }
 
 #[test]
 fn an_unknown_id_exits_2() {
-    let run = run_bin(BIN, &["11.15"], "");
+    let run = run_bin(BIN, &["11.16"], "");
     assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.contains("chapter 11 has no listing '11.15'"),
+        run.stderr.contains("chapter 11 has no listing '11.16'"),
         "{}",
         run.stderr
     );
@@ -38,5 +38,5 @@ fn the_request_listing_refuses_virtual_time() {
 fn all_runs_every_listing_and_stops() {
     let run = run_bin(BIN, &["all", "--virtual-time", "--requests", "50"], "");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("14 ok, 0 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("15 ok, 0 failed"), "{}", run.stdout);
 }

@@ -1,18 +1,15 @@
-//! Listing 8.9 — The input line and the screen layout.
+//! The input line and the screen layout of the full-screen apps (8.10,
+//! 8.11, 8.14).
 //!
-//! The book moves the cursor with escape codes (save, move to the top,
-//! delete a line) so messages print above the line being typed. We keep
-//! the edited line in a `LineEditor` and compute the whole frame — message
-//! rows on top, the input row at the bottom, the cursor column — as plain
-//! strings; `terminal::draw` then paints it with crossterm's `MoveTo` and
-//! `Clear`. Run alone, it replays some keys and prints the frame.
-//!
-//! Run: cargo run -p chapter08 -- 8.9
+//! The book moves the cursor with 8.7's escape codes (save, move to the
+//! top, delete a line) so messages print above the line being typed. We
+//! keep the edited line in a `LineEditor` and compute the whole frame —
+//! message rows on top, the input row at the bottom, the cursor column —
+//! as plain strings; `terminal::draw` then paints it with crossterm's
+//! `MoveTo` and `Clear`, and the layout is tested without a terminal.
 
-use shared_util::Ctx;
-
-use crate::keys::{Key, KeyDecoder};
-use crate::l08_message_store::MessageStore;
+use crate::keys::Key;
+use crate::l09_message_store::MessageStore;
 
 /// What a key did to the line.
 #[derive(Debug, PartialEq, Eq)]
@@ -72,28 +69,10 @@ pub fn frame(
     (rows, cursor)
 }
 
-pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
-    let mut store = MessageStore::new(10);
-    store.append("Starting delay 3");
-    store.append("Finished delay 3");
-    let mut editor = LineEditor::default();
-    for key in KeyDecoder::default().feed(b"12\x7f5") {
-        editor.apply(key);
-    }
-    let (rows, cursor) = frame(&store, "> ", &editor, 30, 5);
-    println!("keys 1 2 Backspace 5 on a 30x5 screen:");
-    println!("+{}+", "-".repeat(30));
-    for row in &rows {
-        println!("|{row:<30}|");
-    }
-    println!("+{}+", "-".repeat(30));
-    println!("cursor at column {cursor} of the bottom row");
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::KeyDecoder;
 
     fn type_keys(editor: &mut LineEditor, bytes: &[u8]) -> Vec<Edit> {
         KeyDecoder::default()

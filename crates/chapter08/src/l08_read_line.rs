@@ -1,14 +1,16 @@
-//! Listing 8.7 — Reading the keyboard one key at a time.
+//! Listing 8.8 — Reading a line key by key, Backspace included.
 //!
 //! The book puts the terminal in cbreak mode and echoes each character
-//! itself, so it knows exactly what sits on the input line. Here crossterm
+//! itself, so it knows exactly what sits on the input line; Backspace
+//! erases with 8.7's `move_back_one_char`, a blank, and the same move
+//! again, as here. Crossterm
 //! switches the terminal to raw mode (a guard switches it back on any way
 //! out, SIGINT and SIGTERM included) and stdin bytes, read on a thread of
 //! their own, become keys on a channel; the listing echoes them, erases on
 //! Backspace and prints each entered line. `quit` or Ctrl-C ends. With
 //! piped input there is no terminal to switch, and it reads the bytes.
 //!
-//! Run: cargo run -p chapter08 -- 8.7
+//! Run: cargo run -p chapter08 -- 8.8
 
 use std::io::{IsTerminal as _, Write as _};
 
@@ -16,6 +18,7 @@ use shared_util::Ctx;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::keys::Key;
+use crate::l07_cursor_helpers::move_back_one_char;
 use crate::terminal::{TerminalGuard, spawn_key_reader};
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
@@ -47,7 +50,11 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
             }
             Key::Backspace => {
                 if line.pop().is_some() {
-                    print!("\x08 \x08"); // back, blank, back
+                    // back, blank, back
+                    let mut out = std::io::stdout();
+                    move_back_one_char(&mut out)?;
+                    write!(out, " ")?;
+                    move_back_one_char(&mut out)?;
                 }
             }
             Key::Enter if line == "quit" => break,
