@@ -35,39 +35,14 @@ pub struct Leftover {
 /// anything still running is.
 pub fn processes_with_marker(marker: &str) -> Vec<Leftover> {
     let needle = format!("{MARKER_VAR}={marker}");
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue; // gone already, or not ours to read
-        };
-        if !environ
-            .split(|b| *b == 0)
-            .any(|var| var == needle.as_bytes())
-        {
-            continue;
-        }
-        let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        found.push(Leftover {
-            pid,
-            name: name.trim().to_owned(),
-            cmdline: String::from_utf8_lossy(&cmdline)
-                .replace('\0', " ")
-                .trim()
-                .to_owned(),
-        });
-    }
-    found
+    processes_where(|proc_dir| {
+        // Unreadable: gone already, or not ours to read.
+        std::fs::read(proc_dir.join("environ")).is_ok_and(|environ| {
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == needle.as_bytes())
+        })
+    })
 }
 
 /// Live processes whose working directory is `dir` or inside it (Linux:
@@ -76,6 +51,13 @@ pub fn processes_with_marker(marker: &str) -> Vec<Leftover> {
 /// [`processes_with_marker`] cannot see them: a server that runs in a
 /// data directory is found by where it runs.
 pub fn processes_under(dir: &std::path::Path) -> Vec<Leftover> {
+    processes_where(|proc_dir| {
+        std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir))
+    })
+}
+
+/// Every live process whose `/proc/PID` folder passes `wanted`.
+fn processes_where(wanted: impl Fn(&std::path::Path) -> bool) -> Vec<Leftover> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -88,14 +70,12 @@ pub fn processes_under(dir: &std::path::Path) -> Vec<Leftover> {
         else {
             continue;
         };
-        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
-            continue;
-        };
-        if !cwd.starts_with(dir) {
+        let proc_dir = entry.path();
+        if !wanted(&proc_dir) {
             continue;
         }
-        let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let name = std::fs::read_to_string(proc_dir.join("comm")).unwrap_or_default();
+        let cmdline = std::fs::read(proc_dir.join("cmdline")).unwrap_or_default();
         found.push(Leftover {
             pid,
             name: name.trim().to_owned(),
