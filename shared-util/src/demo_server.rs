@@ -12,6 +12,11 @@
 //!   for a crawler (listing 12.4), some slow, some with broken links, some
 //!   linking back; [`site`] describes it, starting at `/site/0`.
 //!
+//! Every connection is bounded by [`Limits`]: a request header must
+//! arrive within 10 s and fit in 16 KiB, at most 2048 connections are
+//! served at once, and a shutdown waits at most 5 s for requests in
+//! flight. A slow or silent client cannot hold the server or its memory.
+//!
 //! An optional fixed latency is added to every request. The server counts
 //! the requests it served and the peak number in flight at once, so a
 //! listing can print "the server saw at most 1000 requests at once" and a
@@ -85,9 +90,14 @@ impl DemoServer {
         Self::start_with(DemoConfig::default())
     }
 
-    /// Starts a server as `config` says. Fails with a clear message when
-    /// the port is taken.
+    /// Starts a server as `config` says, with the default [`Limits`].
+    /// Fails with a clear message when the port is taken.
     pub fn start_with(config: DemoConfig) -> anyhow::Result<Self> {
+        Self::start_limited(config, Limits::default())
+    }
+
+    /// Starts a server as `config` says, within `limits`.
+    pub fn start_limited(config: DemoConfig, limits: Limits) -> anyhow::Result<Self> {
         // 1000 requests arrive at once (4.6, 7.4's 1000 threads): room for
         // all of them in the accept queue, so none waits for a SYN retry.
         let listener = crate::net::bind_loopback_backlog(config.port, 4096)?;
@@ -105,18 +115,9 @@ impl DemoServer {
             .name("demo-server".into())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => listener,
-                        Err(e) => {
-                            eprintln!("demo server: {e}");
-                            return;
-                        }
-                    };
-                    let served = axum::serve(listener, app).with_graceful_shutdown(async {
-                        let _ = shutdown_rx.await;
-                    });
-                    if let Err(e) = served.await {
-                        eprintln!("demo server stopped: {e}");
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => serve(listener, app, limits, shutdown_rx).await,
+                        Err(e) => say(format_args!("demo server: {e}")),
                     }
                 });
             })
@@ -158,8 +159,8 @@ impl DemoServer {
         self.counters.peak_in_flight.store(now, Ordering::SeqCst);
     }
 
-    /// Stops accepting, lets requests in flight finish, and waits for the
-    /// server's thread.
+    /// Stops accepting, lets requests in flight finish (for at most
+    /// [`Limits::grace`]), and waits for the server's thread.
     pub fn shutdown(mut self) {
         self.stop(true);
     }
@@ -181,6 +182,152 @@ impl Drop for DemoServer {
         // Do not wait here: a drop may happen on an async thread.
         self.stop(false);
     }
+}
+
+/// What one client, or many, may cost the server.
+///
+/// A class points slow scripts, crawlers and the odd `nc` at the demo
+/// server, and a listing stops it when it ends: none of them may hold it
+/// (or its memory) for long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a client may take to send a request's header, from its
+    /// first byte (or from the end of the previous response). A client
+    /// that sends nothing, or a header byte by byte, is closed after it.
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait in the accept queue until
+    /// one ends. 4.6 and 7.4 hold 1000 at once, so the cap sits above.
+    pub max_connections: usize,
+    /// How long a shutdown waits for requests in flight before it drops
+    /// them. A connection with no request in a handler (idle, or still
+    /// sending its header) is closed at once.
+    pub grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 2048,
+            grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The largest request head a connection may buffer. hyper grows a
+/// connection's read buffer up to about 400 KiB for a long header; the
+/// demo server's requests are one short line and a few headers, so 16 KiB
+/// bounds the memory of many half-sent headers (a slowloris client).
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Prints a line if stdout is still there: a server whose terminal has
+/// gone (stdout closed) goes on serving instead of panicking.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// How long a shutdown lets a connection with no request in a handler
+/// finish writing: a response already answered goes out, a half-sent
+/// header is dropped.
+const FLUSH: Duration = Duration::from_millis(200);
+
+/// Counts a request in a handler for as long as it lives.
+struct Busy(Arc<AtomicU64>);
+
+impl Busy {
+    fn enter(count: &Arc<AtomicU64>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(Arc::clone(count))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The accept loop: every connection gets the header timeout and the head
+/// limit, at most `max_connections` are served at once, and `stop` ends it
+/// with a bounded graceful shutdown.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+    mut stop: oneshot::Receiver<()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let mut acceptor = crate::net::Acceptor::new(listener);
+    // One slot per connection served; a shutdown waits until every slot
+    // is back, so the semaphore is also the count of connections open.
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (stopping, stop_asked) = tokio::sync::watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD);
+    loop {
+        // A slot first: at the cap, new clients wait in the kernel's
+        // accept queue and cost the server nothing.
+        let slot = tokio::select! {
+            _ = &mut stop => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
+        let (stream, _) = tokio::select! {
+            _ = &mut stop => break,
+            accepted = acceptor.accept() => accepted,
+        };
+        // How many of this connection's requests are in a handler now: at
+        // shutdown a connection with none is only a half-sent header (or
+        // a response being written) and need not get the grace period.
+        let busy = Arc::new(AtomicU64::new(0));
+        let service = {
+            let busy = Arc::clone(&busy);
+            let app = TowerToHyperService::new(app.clone());
+            hyper::service::service_fn(move |request| {
+                let guard = Busy::enter(&busy);
+                let answer = hyper::service::Service::call(&app, request);
+                async move {
+                    let answer = answer.await;
+                    drop(guard);
+                    answer
+                }
+            })
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let mut stop_asked = stop_asked.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            // A client that resets or times out is its own business.
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop_asked.changed() => {
+                    // No new request on this connection; one in a handler
+                    // may finish (the caller bounds that by the grace).
+                    connection.as_mut().graceful_shutdown();
+                    if busy.load(Ordering::SeqCst) == 0 {
+                        let _ = tokio::time::timeout(FLUSH, connection).await;
+                    } else {
+                        let _ = connection.await;
+                    }
+                }
+            }
+            drop(slot);
+        });
+    }
+    // No more accepts. Connections between requests close now, requests
+    // in flight get `grace` to finish, and whatever is left is dropped
+    // with this runtime.
+    drop(acceptor);
+    let _ = stopping.send(true);
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(limits.grace, slots.acquire_many(all)).await;
 }
 
 fn router(counters: Arc<Counters>, latency: Duration) -> Router {
@@ -260,14 +407,15 @@ async fn delay(Path(ms): Path<String>) -> Response {
 }
 
 async fn status(Path(code): Path<String>) -> Response {
+    // `StatusCode` takes anything from 100 to 999; the route promises
+    // the codes HTTP defines for an answer to a GET.
     match code
         .parse::<u16>()
         .ok()
+        .filter(|c| (200..=599).contains(c))
         .and_then(|c| StatusCode::from_u16(c).ok())
     {
-        Some(status) if status.as_u16() >= 200 => {
-            (status, format!("status {code}\n")).into_response()
-        }
+        Some(status) => (status, format!("status {code}\n")).into_response(),
         _ => (
             StatusCode::BAD_REQUEST,
             format!("/status/{{code}} takes a status code from 200 to 599, not '{code}'\n"),

@@ -58,6 +58,7 @@ extern crate self as shared_util;
 
 pub mod cpu;
 pub mod ctx;
+pub mod db;
 pub mod debug;
 pub mod delay;
 pub mod demo_db;

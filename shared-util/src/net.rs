@@ -13,6 +13,7 @@
 //! condition once (then at most once a minute, with a count), and keep the
 //! connections they have.
 
+use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -59,10 +60,14 @@ pub async fn bind_loopback_async(port: u16) -> anyhow::Result<tokio::net::TcpLis
 /// let line = "echo server listening on 127.0.0.1:41234, non-blocking";
 /// let address = shared_util::net::listening_address(line).unwrap();
 /// assert_eq!(address.port(), 41234);
+/// let line = "demo server listening on http://127.0.0.1:8080 (latency 0 ms)";
+/// assert_eq!(shared_util::net::listening_address(line).unwrap().port(), 8080);
 /// ```
 pub fn listening_address(line: &str) -> Option<SocketAddr> {
     let rest = &line[line.find("listening on ")? + "listening on ".len()..];
     let word = rest.split_whitespace().next()?;
+    // The demo server says `listening on http://127.0.0.1:PORT`.
+    let word = word.trim_start_matches("http://");
     word.trim_end_matches([',', '.', ';']).parse().ok()
 }
 
@@ -115,7 +120,9 @@ impl FailureLog {
             .last_report
             .is_none_or(|at| at.elapsed() >= REPORT_EVERY)
         {
-            println!(
+            // stdout may be gone (a closed terminal); serving goes on.
+            let _ = writeln!(
+                std::io::stdout(),
                 "accept failed: {error} ({} time(s)); still serving open connections, retrying every {} ms",
                 self.unreported,
                 BACK_OFF.as_millis()

@@ -183,3 +183,128 @@ fn every_page_within_depth_2_links_where_the_site_description_says() {
     }
     assert_eq!(found, site::crawl(2));
 }
+
+// --- Limits: slow or silent clients cannot hold the server ---
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+
+use shared_util::demo_server::Limits;
+
+fn limited(limits: Limits) -> DemoServer {
+    DemoServer::start_limited(DemoConfig::default(), limits).unwrap()
+}
+
+/// Reads until the server closes the connection (or 30 s pass); returns
+/// what it sent.
+fn read_to_close(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return String::from_utf8_lossy(&seen).into_owned(),
+            Ok(n) => seen.extend_from_slice(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return String::from_utf8_lossy(&seen).into_owned();
+            }
+            Err(e) => panic!("the server kept the connection open ({e}) after {seen:?}"),
+        }
+    }
+}
+
+#[test]
+fn status_codes_outside_200_to_599_are_refused() {
+    let server = DemoServer::start().unwrap();
+    for code in [100, 199, 600, 999] {
+        let (status, body) = get(&format!("{}/status/{code}", server.url()));
+        assert_eq!(status, 400, "/status/{code}");
+        assert!(body.contains("from 200 to 599"), "{body}");
+    }
+    assert_eq!(get(&format!("{}/status/599", server.url())).0, 599);
+}
+
+#[test]
+fn a_header_sent_a_line_at_a_time_is_cut_off_at_the_header_timeout() {
+    let server = limited(Limits {
+        header_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    });
+    let mut slow = TcpStream::connect(server.addr()).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    let mut writer = slow.try_clone().unwrap();
+    // A slowloris: a header line every 200 ms, for up to a minute.
+    let dribble = std::thread::spawn(move || {
+        for _ in 0..300 {
+            std::thread::sleep(Duration::from_millis(200));
+            if writer.write_all(b"X-Slow: 1\r\n").is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    // Without the timeout this read would wait the whole minute and fail.
+    read_to_close(&mut slow);
+    drop(slow);
+    assert!(
+        dribble.join().unwrap(),
+        "the server read the whole minute of header"
+    );
+    // The server itself is fine.
+    assert_eq!(get(&format!("{}/", server.url())).0, 200);
+}
+
+#[test]
+fn a_client_that_sends_nothing_is_closed_at_the_header_timeout() {
+    let server = limited(Limits {
+        header_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    });
+    let mut silent = TcpStream::connect(server.addr()).unwrap();
+    assert_eq!(read_to_close(&mut silent), "");
+}
+
+#[test]
+fn past_the_connection_cap_clients_wait_until_a_connection_ends() {
+    let server = limited(Limits {
+        max_connections: 2,
+        header_timeout: Duration::from_secs(60),
+        ..Limits::default()
+    });
+    let first = TcpStream::connect(server.addr()).unwrap();
+    let _second = TcpStream::connect(server.addr()).unwrap();
+    let url = format!("{}/", server.url());
+    let (sender, answered) = std::sync::mpsc::channel();
+    let third = std::thread::spawn(move || sender.send(get(&url).0).unwrap());
+    // Both slots are held by clients that send nothing: the third waits
+    // in the accept queue.
+    assert!(
+        answered.recv_timeout(Duration::from_millis(500)).is_err(),
+        "a third connection was served past a cap of 2"
+    );
+    drop(first);
+    assert_eq!(answered.recv_timeout(Duration::from_secs(30)), Ok(200));
+    third.join().unwrap();
+}
+
+#[test]
+fn shutdown_waits_for_a_request_in_flight_only_as_long_as_the_grace() {
+    let server = limited(Limits {
+        grace: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    let mut client = TcpStream::connect(server.addr()).unwrap();
+    client
+        .write_all(b"GET /delay/60000 HTTP/1.1\r\nHost: demo\r\n\r\n")
+        .unwrap();
+    while server.stats().in_flight == 0 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let started = std::time::Instant::now();
+    server.shutdown();
+    // The request would take a minute; the shutdown gives it 300 ms.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(read_to_close(&mut client), "");
+}

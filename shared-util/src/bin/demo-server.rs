@@ -8,7 +8,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use shared_util::demo_server::{DemoConfig, DemoServer};
+use shared_util::demo_server::{DemoConfig, DemoServer, Limits};
+use tokio::signal::unix::{SignalKind, signal};
 
 const HELP: &str = "\
 The workspace's offline stand-in for example.com.
@@ -70,7 +71,7 @@ fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{HELP}");
+            say(format_args!("{HELP}"));
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -89,27 +90,72 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not build a runtime to wait for Ctrl-C: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // One stream for both Ctrl-Cs, listening before the banner says Ctrl-C
+    // stops the server: a second one that arrives while the first is being
+    // reported is kept for the `select!` below, where a fresh `ctrl_c()`
+    // would miss it.
+    let interrupt = {
+        let _entered = runtime.enter();
+        signal(SignalKind::interrupt())
+    };
+    let mut interrupt = match interrupt {
+        Ok(interrupt) => interrupt,
+        Err(e) => {
+            eprintln!("error: could not listen for Ctrl-C: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    say(format_args!(
         "demo server listening on {} (latency {} ms): try {0}/, {0}/delay/250, {0}/status/503, {0}/site/0",
         server.url(),
         args.latency_ms
-    );
-    println!("Ctrl-C to stop");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime builds");
-    if let Err(e) = runtime.block_on(tokio::signal::ctrl_c()) {
-        eprintln!("error: could not listen for Ctrl-C: {e}");
-        return ExitCode::FAILURE;
-    }
-    let stats = server.stats();
-    println!(
-        "\nstopping: served {} request(s), at most {} at once",
-        stats.requests, stats.peak_in_flight
-    );
-    server.shutdown();
-    ExitCode::SUCCESS
+    ));
+    say(format_args!("Ctrl-C to stop"));
+    let code = runtime.block_on(async move {
+        interrupt.recv().await;
+        let stats = server.stats();
+        say(format_args!(
+            "\nstopping: served {} request(s), at most {} at once; waiting up to {} s for requests in flight (Ctrl-C again to quit now)",
+            stats.requests,
+            stats.peak_in_flight,
+            Limits::default().grace.as_secs()
+        ));
+        // The shutdown joins the server's thread: off this runtime, so a
+        // second Ctrl-C is still heard while it waits.
+        let stopping = tokio::task::spawn_blocking(move || server.shutdown());
+        tokio::select! {
+            _ = stopping => {
+                say(format_args!("stopped"));
+                ExitCode::SUCCESS
+            }
+            _ = interrupt.recv() => {
+                say(format_args!("interrupted again: quitting without waiting"));
+                // 128 + SIGINT, as a shell reports a process Ctrl-C ended.
+                ExitCode::from(130)
+            }
+        }
+    });
+    // Do not wait for a shutdown the second Ctrl-C cut short.
+    runtime.shutdown_background();
+    code
+}
+
+/// Prints a line if stdout is still there: with the terminal gone (stdout
+/// closed) the server goes on serving and stops cleanly on Ctrl-C, where
+/// `println!` would panic.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 #[cfg(test)]
