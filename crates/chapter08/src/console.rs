@@ -31,6 +31,9 @@ pub async fn run_console(
     mut messages: mpsc::UnboundedReceiver<String>,
     mut on_line: impl FnMut(String) -> Next,
 ) -> anyhow::Result<()> {
+    // While the console runs it owns SIGINT and SIGTERM; afterwards they
+    // get their default action again, so Ctrl-C still stops `all`.
+    let _handling = shared_util::signals::handle();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let _guard = TerminalGuard::enter(true)?; // restores the screen on every way out

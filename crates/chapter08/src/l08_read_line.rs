@@ -31,6 +31,8 @@ pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
     let mut keys = spawn_key_reader();
     // Raw mode turns Ctrl-C into a key; a SIGINT or SIGTERM from `kill`
     // still ends the loop normally, so the guard restores the terminal.
+    // The handling ends with the listing (the `_handling` guard).
+    let _handling = shared_util::signals::handle();
     let (mut sigint, mut sigterm) = (
         signal(SignalKind::interrupt())?,
         signal(SignalKind::terminate())?,

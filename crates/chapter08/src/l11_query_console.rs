@@ -1,87 +1,87 @@
-//! Listing 8.11 — The console issuing queries instead of delays.
+//! Listing 8.11 — The console issuing SQL queries instead of delays.
 //!
-//! The book points the delay console at chapter 5's Postgres database. This
-//! workspace has no database in chapter 8, so a tiny in-memory product
-//! table stands in, with a simulated 500 ms query time: type part of a
-//! product name, the query runs as a task and its rows scroll in while you
-//! keep typing the next one. Ctrl-C quits.
+//! The delay console of 8.10, pointed at chapter 5's product database: a
+//! pool of six connections is opened first (the demo database is started
+//! when no `--database-url` is given), then every line typed is a query
+//! run as a task of its own on a pooled connection. Its result scrolls in
+//! above the input line while you type the next one; an error (a typo in
+//! the SQL) is a message, not the end of the app. Ctrl-C quits.
+//!
+//! Where Rust differs: the book prints `len()` of the one row `fetchrow`
+//! returns, which is that row's number of columns; this prints how many
+//! rows the query returned, which is what the message says. The SQL is
+//! sent as typed (the simple query protocol, so several statements
+//! separated by `;` work too): it is your own throwaway database.
 //!
 //! Run: cargo run -p chapter08 -- 8.11
 
-use std::time::Duration;
-
 use shared_util::Ctx;
+use shared_util::db::{Pool, Wanted};
+use shared_util::products::{DEFAULT_SEED, Stage};
 use tokio::sync::mpsc;
+use tokio_postgres::SimpleQueryMessage;
 
 use crate::console::{Next, run_console};
 
-const PRODUCTS: &[(u32, &str)] = &[
-    (1, "Analog watch"),
-    (2, "Running shoe"),
-    (3, "Trail shoe"),
-    (4, "Wool sock"),
-    (5, "Running sock"),
-    (6, "Digital watch"),
-];
+/// The book's pool: six connections, all opened at start.
+const POOL_SIZE: usize = 6;
 
-/// Rows whose name contains `text` (case-insensitive), like `LIKE '%text%'`.
-pub fn query(text: &str) -> Vec<String> {
-    let wanted = text.trim().to_lowercase();
-    PRODUCTS
-        .iter()
-        .filter(|(_, name)| name.to_lowercase().contains(&wanted))
-        .map(|(id, name)| format!("  {id}: {name}"))
-        .collect()
-}
-
-async fn run_query(text: String, messages: mpsc::UnboundedSender<String>) {
-    let _ = messages.send(format!("Running query '{text}'"));
-    tokio::time::sleep(Duration::from_millis(500)).await; // the database's time
-    let rows = query(&text);
-    let _ = messages.send(format!("Query '{text}' returned {} row(s)", rows.len()));
-    for row in rows {
-        let _ = messages.send(row);
+/// Runs `query` on a connection of `pool`; the line to show for it.
+pub async fn run_query(query: &str, pool: &Pool) -> String {
+    let result = async {
+        let connection = pool.get().await?;
+        let messages = connection.simple_query(query).await?;
+        let rows = messages
+            .iter()
+            .filter(|m| matches!(m, SimpleQueryMessage::Row(_)))
+            .count();
+        anyhow::Ok(rows)
+    }
+    .await;
+    match result {
+        Ok(rows) => format!("Fetched {rows} rows from: {query}"),
+        Err(e) => format!("Got exception {} from: {query}", one_line(&e)),
     }
 }
 
-pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
+/// The server's own message for a failed query (`syntax error at or near
+/// "SELEC"`), on one line.
+fn one_line(error: &anyhow::Error) -> String {
+    let text = match error.downcast_ref::<tokio_postgres::Error>() {
+        Some(e) => e
+            .as_db_error()
+            .map(|db| db.message().to_owned())
+            .unwrap_or_else(|| e.to_string()),
+        None => format!("{error:#}"),
+    };
+    text.replace('\n', " ")
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    // Refuse pipes before starting a database for nothing.
+    crate::terminal::require_terminal()?;
+    let wanted = Wanted {
+        stage: Some(Stage::Products),
+        seed: DEFAULT_SEED,
+        application: "rust-concurrency-chapter08",
+    };
+    let pool = shared_util::db::pool(ctx, POOL_SIZE, wanted).await?;
     let (messages, inbox) = mpsc::unbounded_channel();
-    let _ = messages.send("Type part of a product name (e.g. shoe) and press Enter.".to_owned());
+    let _ = messages.send(format!(
+        "Connected: a pool of {POOL_SIZE}. Type a query (e.g. SELECT product_name FROM product LIMIT 5) and press Enter."
+    ));
     run_console("query> ".to_owned(), inbox, |line| {
-        tokio::spawn(run_query(line, messages.clone()));
+        let query = line.trim().to_owned();
+        if !query.is_empty() {
+            let (pool, messages) = (pool.clone(), messages.clone());
+            tokio::spawn(async move {
+                let _ = messages.send(run_query(&query, &pool).await);
+            });
+        }
         Next::Continue
     })
-    .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn queries_match_names_case_insensitively() {
-        assert_eq!(query("SHOE"), ["  2: Running shoe", "  3: Trail shoe"]);
-        assert_eq!(query("watch").len(), 2);
-        assert!(query("boat").is_empty());
-        assert_eq!(query("").len(), PRODUCTS.len());
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_query_task_reports_its_rows() {
-        let (messages, mut inbox) = mpsc::unbounded_channel();
-        run_query("sock".into(), messages).await;
-        let mut seen = Vec::new();
-        while let Ok(line) = inbox.try_recv() {
-            seen.push(line);
-        }
-        assert_eq!(
-            seen,
-            [
-                "Running query 'sock'",
-                "Query 'sock' returned 2 row(s)",
-                "  4: Wool sock",
-                "  5: Running sock"
-            ]
-        );
-    }
+    .await?;
+    // The book's `async with create_pool(...)`: closed on the way out.
+    pool.close();
+    Ok(())
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::StreamExt as _;
 use shared_util::Ctx;
-use shared_util::net::bind_loopback_async;
+use shared_util::net::{Acceptor, bind_loopback_async};
 use tokio::io::{AsyncWriteExt as _, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -81,8 +81,11 @@ async fn client_connected(id: u64, stream: TcpStream, state: Arc<ServerState>) {
 }
 
 async fn listen(listener: TcpListener, state: Arc<ServerState>) -> anyhow::Result<()> {
+    // Out of descriptors, the acceptor waits and retries: the clients
+    // already online keep chatting.
+    let mut listener = Acceptor::new(listener);
     for id in 1.. {
-        let (stream, address) = listener.accept().await?;
+        let (stream, address) = listener.accept().await;
         println!("client {id} connected from {address}");
         tokio::spawn(client_connected(id, stream, Arc::clone(&state)));
     }

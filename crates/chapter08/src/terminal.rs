@@ -9,6 +9,19 @@ use tokio::sync::mpsc;
 
 use crate::keys::{Key, KeyDecoder};
 
+/// Fails with one line unless stdin and stdout are a terminal: a
+/// full-screen app cannot run on pipes. Asked before anything costly (8.11
+/// checks it before starting its database).
+pub fn require_terminal() -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "this listing needs a terminal for its input and output; run it in one, not with pipes"
+        );
+    }
+    Ok(())
+}
+
 /// Raw mode and the alternate screen while alive. `Drop` undoes both, so a
 /// normal return, Ctrl-C (which we see as a key and return on), an error
 /// with `?`, or a panic unwinding through the app all restore the screen.
@@ -19,12 +32,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Enters raw mode, and the alternate screen when `alternate`.
     pub fn enter(alternate: bool) -> anyhow::Result<Self> {
-        use std::io::IsTerminal as _;
-        if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-            anyhow::bail!(
-                "this listing needs a terminal for its input and output; run it in one, not with pipes"
-            );
-        }
+        require_terminal()?;
         terminal::enable_raw_mode()
             .map_err(|e| anyhow::anyhow!("this listing needs a terminal (raw mode failed: {e})"))?;
         let guard = Self { alternate };

@@ -74,16 +74,34 @@ fn a_sigint_from_outside_restores_the_terminal_too() {
 }
 
 #[test]
-fn the_query_console_shows_rows() {
+fn the_query_console_runs_sql_on_the_demo_database() {
+    use shared_util::demo_db::{NO_POSTGRES, server_programs};
+    if server_programs().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs PostgreSQL: {NO_POSTGRES}"
+        );
+        eprintln!("skipped the_query_console_runs_sql_on_the_demo_database: {NO_POSTGRES}");
+        return;
+    }
     let Some(tmux) = start("query", &format!("{BIN} 8.11")) else {
         return;
     };
-    tmux.wait_for("Type part of a product name");
-    tmux.keys(&["shoe", "Enter"]);
-    tmux.wait_for("Query 'shoe' returned 2 row(s)");
-    tmux.wait_for("3: Trail shoe");
+    // The demo database starts and loads the products first.
+    tmux.wait_for("Connected: a pool of 6");
+    tmux.keys(&[
+        "SELECT product_id FROM product WHERE product_id <= 5",
+        "Enter",
+    ]);
+    tmux.wait_for("Fetched 5 rows from: SELECT product_id FROM product WHERE product_id <= 5");
+    // A query that fails is a message, and the console goes on.
+    tmux.keys(&["SELEC 1", "Enter"]);
+    tmux.wait_for("Got exception syntax error at or near \"SELEC\" from: SELEC 1");
+    tmux.keys(&["SELECT count(*) FROM sku", "Enter"]);
+    let screen = tmux.wait_for("Fetched 1 rows from: SELECT count(*) FROM sku");
+    assert_eq!(last_row(&screen), "query>");
     tmux.keys(&["C-d"]);
-    assert_restored(&tmux, "Trail shoe");
+    assert_restored(&tmux, "Fetched 5 rows");
 }
 
 #[test]
