@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use shared_util::Ctx;
+use shared_util::net::Acceptor;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -22,10 +23,11 @@ struct ConnectedSocket {
 }
 
 impl ConnectedSocket {
-    /// `__aenter__`: wait for a client.
-    async fn enter(listener: &TcpListener) -> anyhow::Result<Self> {
+    /// `__aenter__`: wait for a client. A failed accept (out of file
+    /// descriptors, say) is retried rather than ending the listing.
+    async fn enter(listener: &mut Acceptor) -> anyhow::Result<Self> {
         println!("Entering context manager, waiting for connection");
-        let (connection, _address) = listener.accept().await?;
+        let (connection, _address) = listener.accept().await;
         println!("Accepted a connection");
         Ok(Self {
             connection: Some(connection),
@@ -86,7 +88,7 @@ async fn scripted_client(port: u16) -> anyhow::Result<()> {
 }
 
 /// The body of the book's `main`, from `async with` to the end of the block.
-async fn serve_once(listener: &TcpListener) -> anyhow::Result<()> {
+async fn serve_once(listener: &mut Acceptor) -> anyhow::Result<()> {
     let mut socket = ConnectedSocket::enter(listener).await?;
     let body = async {
         let mut buffer = [0; 1024];
@@ -101,18 +103,18 @@ async fn serve_once(listener: &TcpListener) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let listener = bind(ctx.port_or(if ctx.demo { 0 } else { 8000 })).await?;
+    let mut listener = Acceptor::new(bind(ctx.port_or(if ctx.demo { 0 } else { 8000 })).await?);
     let port = listener.local_addr()?.port();
     if !ctx.demo {
         println!(
             "(listening on 127.0.0.1:{port}: connect with `nc 127.0.0.1 {port}` and type a line)"
         );
-        return serve_once(&listener).await;
+        return serve_once(&mut listener).await;
     }
     // Demo: a scripted client plays the book's telnet session, and the
     // whole exchange gets a bound so that nothing can wait forever.
     let client = tokio::spawn(scripted_client(port));
-    tokio::time::timeout(Duration::from_secs(5), serve_once(&listener))
+    tokio::time::timeout(Duration::from_secs(5), serve_once(&mut listener))
         .await
         .context("no client connected and sent a line within 5 s")??;
     tokio::time::timeout(Duration::from_secs(5), client)

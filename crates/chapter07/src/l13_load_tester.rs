@@ -6,7 +6,9 @@
 //! `Handle` to spawn the load test (the book's `run_coroutine_threadsafe`)
 //! and a channel back for progress. Keys: `u` edit the URL, `n` edit the
 //! request count (Enter confirms), `s` start, `c` cancel, `q` or Ctrl-C
-//! quit. The terminal is restored on exit, error or panic.
+//! quit. The terminal is restored on exit, error or panic. By default it
+//! loads the demo server's `/delay/200` (200 ms a request, like a far
+//! server), so 1000 requests take about two seconds and the bar moves.
 //!
 //! Run: cargo run -p chapter07 -- 7.13
 
@@ -177,9 +179,14 @@ fn run_app(
     }
 }
 
+/// The demo server's delay for each request of a default run: 1000
+/// requests, 100 at a time, then take about two seconds, so the progress
+/// bar moves where a class can see it. `--url` or `--latency-ms` replace it.
+const LATENCY: Duration = Duration::from_millis(200);
+
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut app = App {
-        url: ctx.url()?,
+        url: ctx.url_with_latency(LATENCY)?,
         count: ctx.requests_or(1000).to_string(),
         editing: Editing::Nothing,
         test: None,

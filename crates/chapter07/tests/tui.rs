@@ -21,6 +21,8 @@ fn the_load_tester_renders_runs_and_quits_on_q() {
         "{screen}"
     );
     assert!(screen.contains("http://127.0.0.1:"), "{screen}");
+    // The default target answers like a far server, so the bar can move.
+    assert!(screen.contains("/delay/200"), "{screen}");
     tmux.keys(&["s"]);
     tmux.wait_for("finished: 30/30 requests done");
     tmux.keys(&["q"]);
