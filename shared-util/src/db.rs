@@ -68,7 +68,13 @@ pub async fn connect(ctx: &Ctx, wanted: Wanted) -> anyhow::Result<Client> {
 /// A pool of `size` connections, all opened before it is returned (the
 /// book's `min_size=max_size`), with the database built as `wanted` says.
 pub async fn pool(ctx: &Ctx, size: usize, wanted: Wanted) -> anyhow::Result<Pool> {
-    let url = ctx.database_url()?;
+    pool_at(&ctx.database_url()?, size, wanted).await
+}
+
+/// [`pool`] on the server at `url`, for a process with no `Ctx` (6.15's
+/// children get the URL on their command line).
+pub async fn pool_at(url: &DatabaseUrl, size: usize, wanted: Wanted) -> anyhow::Result<Pool> {
+    let url = url.clone();
     let manager = Manager::from_config(
         config(&url, wanted.application),
         NoTls,

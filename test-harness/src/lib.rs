@@ -16,11 +16,31 @@
 //!   started ([`MARKER_VAR`], [`new_marker`]) and left alive;
 //!   [`processes_under`] — whatever still runs inside a directory.
 //! - [`tmux`] — a full-screen app in a real terminal, off-screen.
+//! - [`needs_postgres`] — whether a database test can run here: skipped
+//!   with a note without PostgreSQL, a failure under CI.
 
 mod processes;
 mod run;
 mod server;
 pub mod tmux;
+
+/// Whether PostgreSQL's server programs are installed, for a test that
+/// needs the demo database. Without them the test should return at once:
+/// this prints `skipped TEST: ...` naming what to install. Under CI (`CI`
+/// set) a missing PostgreSQL is a failure instead, so CI cannot pass by
+/// skipping.
+pub fn needs_postgres(test: &str) -> bool {
+    use shared_util::demo_db::{NO_POSTGRES, server_programs};
+    if server_programs().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI needs PostgreSQL for {test}: {NO_POSTGRES}"
+    );
+    eprintln!("skipped {test}: {NO_POSTGRES}");
+    false
+}
 
 /// The signals a test sends ([`ServerChild::signal`]).
 pub use nix::sys::signal::Signal;

@@ -4,17 +4,14 @@
 //! of its own and a pool of its own, and gathers its share of chapter 5's
 //! product queries. Here the child is this binary re-run as
 //! `__worker query-products URL QUERIES POOL`; it builds a current-thread
-//! Tokio runtime and a deadpool-postgres pool, and reports the rows it
+//! Tokio runtime and a deadpool-postgres pool (`shared_util::db`), and reports the rows it
 //! got as one `retrieved N` line for the parent to add up.
 
-use std::time::Duration;
-
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use futures::future::try_join_all;
 use shared_util::async_timed;
+use shared_util::db::{Pool, Wanted};
 use shared_util::demo_db::DatabaseUrl;
-use shared_util::products::PRODUCT_QUERY;
-use tokio_postgres::NoTls;
+use shared_util::products::{DEFAULT_SEED, PRODUCT_QUERY};
 
 use crate::process::die_with_parent;
 
@@ -39,26 +36,17 @@ pub fn worker(args: &[String]) -> anyhow::Result<()> {
     };
     let url = DatabaseUrl::parse(url).map_err(anyhow::Error::msg)?;
     let (queries, pool_size): (usize, usize) = (queries.parse()?, pool_size.parse()?);
-    let mut config = url.config();
-    config
-        .connect_timeout(Duration::from_secs(5))
-        .options("-c statement_timeout=60000");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let products = runtime.block_on(async {
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(pool_size)
-            .wait_timeout(Some(Duration::from_secs(30)))
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()?;
+        // The parent built the database; the child only reads it.
+        let wanted = Wanted {
+            stage: None,
+            seed: DEFAULT_SEED,
+            application: "rust-concurrency-chapter06",
+        };
+        let pool = shared_util::db::pool_at(&url, pool_size, wanted).await?;
         let products = query_products_concurrently(&pool, queries).await;
         pool.close();
         products.map_err(|e| e.context(format!("querying {url}")))

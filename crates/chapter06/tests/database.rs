@@ -6,19 +6,13 @@
 use std::os::unix::fs::PermissionsExt as _;
 use std::time::{Duration, Instant};
 
-use shared_util::demo_db::{NO_POSTGRES, server_programs};
 use test_harness::{MARKER_VAR, new_marker, processes_under, processes_with_marker, run_bin_with};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
 
 #[test]
 fn listing_6_15_queries_from_every_process_and_leaves_nothing() {
-    if server_programs().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs PostgreSQL: {NO_POSTGRES}"
-        );
-        eprintln!("skipped: {NO_POSTGRES}");
+    if !test_harness::needs_postgres("listing_6_15_queries_from_every_process_and_leaves_nothing") {
         return;
     }
     let marker = new_marker("ch6-db");

@@ -75,13 +75,7 @@ fn a_sigint_from_outside_restores_the_terminal_too() {
 
 #[test]
 fn the_query_console_runs_sql_on_the_demo_database() {
-    use shared_util::demo_db::{NO_POSTGRES, server_programs};
-    if server_programs().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs PostgreSQL: {NO_POSTGRES}"
-        );
-        eprintln!("skipped the_query_console_runs_sql_on_the_demo_database: {NO_POSTGRES}");
+    if !test_harness::needs_postgres("the_query_console_runs_sql_on_the_demo_database") {
         return;
     }
     let Some(tmux) = start("query", &format!("{BIN} 8.11")) else {
