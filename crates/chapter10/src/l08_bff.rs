@@ -12,6 +12,7 @@
 //! task would not be: dropping a `JoinHandle` detaches the task.
 //!
 //! Run: cargo run -p chapter10 -- 10.8   (starts the four services, then curl http://127.0.0.1:9000/products/all)
+//! Load: cargo run -p chapter10 -- 10.8 --demo --requests 2000 --limit 100 [--fault inventory=slow]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -284,7 +285,15 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     };
     let system = System::start(ctx, port).await?;
     println!("listening on {}", system.address);
-    if ctx.demo {
+    if ctx.demo && ctx.requests_or(1) > 1 {
+        // `--requests N --limit C`: a load loop instead of one page.
+        let (requests, clients) = (ctx.requests_or(1), ctx.limit_or(100));
+        println!("{requests} requests, {clients} at a time:");
+        println!(
+            "{}",
+            crate::load::run(&system.url(), requests, clients).await?
+        );
+    } else if ctx.demo {
         show_one_page(&system).await?;
     } else {
         println!("try it: curl {}", system.url());

@@ -259,20 +259,20 @@ mod tests {
 
     /// A breaker over a callback that answers from `script` (true: ok),
     /// after `work` of (virtual) time.
-    fn scripted(
-        script: &RefCell<VecDeque<bool>>,
-        calls: &RefCell<u32>,
+    type Call = std::pin::Pin<Box<dyn Future<Output = Result<(), ()>>>>;
+
+    fn scripted<'a>(
+        script: &'a RefCell<VecDeque<bool>>,
+        calls: &'a RefCell<u32>,
         work: Duration,
-    ) -> CircuitBreaker<
-        impl Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<(), ()>> + '_>> + '_,
-    > {
-        let callback = move || {
+    ) -> CircuitBreaker<impl Fn() -> Call + 'a> {
+        let callback = move || -> Call {
             *calls.borrow_mut() += 1;
             let ok = script.borrow_mut().pop_front().unwrap_or(true);
             Box::pin(async move {
                 tokio::time::sleep(work).await;
                 if ok { Ok(()) } else { Err(()) }
-            }) as std::pin::Pin<Box<dyn Future<Output = Result<(), ()>>>>
+            })
         };
         CircuitBreaker::new(
             callback,
@@ -310,7 +310,6 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(5)).await;
         step(breaker.request().await, &breaker); // the trial succeeds
         step(breaker.request().await, &breaker);
-        drop(step);
         use State::*;
         assert_eq!(
             states,

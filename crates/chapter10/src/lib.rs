@@ -18,6 +18,7 @@
 //! Run `cargo run -p chapter10 -- list` to see them.
 
 pub mod db;
+pub mod load;
 pub mod services;
 
 pub mod l01_inventory;
@@ -115,14 +116,6 @@ fn parse_fault(value: &str) -> Result<FaultSetting, String> {
     let fault = Fault::from_str(mode, true)
         .map_err(|_| format!("no fault '{mode}': one of none, slow, fail, down"))?;
     Ok(FaultSetting { service, fault })
-}
-
-/// `text`, cut to about `max` characters with `...` when longer.
-pub fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    }
 }
 
 /// A compact JSON answer as the listings print it: as it came (fields in

@@ -609,11 +609,14 @@ pub async fn serve_alone(ctx: &Ctx, kind: Kind) -> anyhow::Result<()> {
             let response = client.get(format!("{url}{path}")).send().await?;
             let status = response.status();
             let body = response.text().await?;
-            println!(
-                "GET {path} -> {status} in {:.1} s: {}",
-                clock.elapsed().as_secs_f64(),
-                crate::shorten(&body, 200)
-            );
+            let took = clock.elapsed().as_secs_f64();
+            // A long answer (the product list) one item per line.
+            let body = if body.len() > 100 {
+                format!("\n{}", crate::show_json(&body))
+            } else {
+                format!(" {body}")
+            };
+            println!("GET {path} -> {status} in {took:.1} s:{body}");
         }
         println!("{}: {}", kind.name(), service.calls());
     } else {
