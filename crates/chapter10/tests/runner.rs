@@ -3,13 +3,14 @@
 //! listing (the servers with their scripted clients), stop by itself, and
 //! leave no process behind: no service, no demo database.
 
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use shared_util::demo_db::{NO_POSTGRES, server_programs};
 use test_harness::{
-    MARKER_VAR, assert_lists_every_listing, new_marker, processes_under, processes_with_marker,
-    run_bin, run_bin_with,
+    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, new_marker, processes_under,
+    processes_with_marker, run_bin, run_bin_with,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
@@ -122,4 +123,51 @@ fn all_runs_every_listing_stops_and_leaves_nothing() {
     // One demo database for the whole run.
     assert_eq!(run.stderr.matches("demo database: PostgreSQL").count(), 1);
     assert_nothing_left(&marker, &dir);
+}
+
+/// Starts 10.8 as a user does (services, BFF, demo database), asks for
+/// the page over plain HTTP/1.0, sends `signal`, and checks the run ends
+/// and leaves nothing: no service, no PostgreSQL, no temp files.
+fn serve_then(signal: Signal) {
+    if server_programs().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs PostgreSQL: {NO_POSTGRES}"
+        );
+        eprintln!("skipped: {NO_POSTGRES}");
+        return;
+    }
+    let marker = new_marker(&format!("ch10-{signal}"));
+    let dir = temp_dir(&marker);
+    let mut command = std::process::Command::new(BIN);
+    command
+        .args(["10.8", "--port", "0"])
+        .env(MARKER_VAR, &marker)
+        .env("TMPDIR", &dir);
+    let mut server = ServerChild::spawn(command, None);
+    let mut stream = server.connect();
+    stream
+        .write_all(b"GET /products/all HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.0 200 OK"), "{answer}");
+    assert!(answer.contains(r#""favorite_items":3"#), "{answer}");
+    server.signal(signal);
+    let code = server.wait_exit(Duration::from_secs(30));
+    if signal == Signal::SIGINT {
+        assert_eq!(code, Some(0), "{}", server.stderr());
+        assert!(server.output().contains("Got a SIGINT: stopping"));
+    }
+    assert_nothing_left(&marker, &dir);
+}
+
+#[test]
+fn ctrl_c_stops_the_bff_and_its_services_and_leaves_nothing() {
+    serve_then(Signal::SIGINT);
+}
+
+#[test]
+fn sigkill_leaves_no_service_and_no_database() {
+    serve_then(Signal::SIGKILL);
 }
