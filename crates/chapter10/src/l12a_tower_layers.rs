@@ -7,8 +7,9 @@
 //! retries (3 tries, 0.1 s apart), over a 1 s timeout per try. Against the
 //! real inventory service the run shows: a healthy call; a failing service
 //! tried three times; a slow one cut at 1 s three times (the service counts
-//! the dropped tries as cancelled); and 20 calls at once, of which 5 go
-//! through and 15 are shed at once with "service overloaded". tower has no
+//! the dropped tries as cancelled); and 20 calls at once through the limit
+//! and load shedding alone, of which 5 go through and 15 are shed at once
+//! with "service overloaded". tower has no
 //! circuit breaker; load shedding is its closest cousin (fail fast when busy
 //! rather than when broken).
 //!
@@ -76,7 +77,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             interval: Duration::from_millis(100),
         })
         .timeout(Duration::from_secs(1))
-        .service(fetch);
+        .service(fetch.clone());
     let url = format!("{}/products/1/inventory", inventory.url());
 
     for fault in [Fault::None, Fault::Fail, Fault::Slow] {
@@ -99,8 +100,15 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
 
     inventory.set_fault(Fault::None);
     println!("20 calls at once through a limit of 5 with load shedding:");
+    // The same two outer layers without the retries, and a timeout past
+    // the service's longest delay, so every admitted call answers.
+    let shedding = ServiceBuilder::new()
+        .load_shed()
+        .concurrency_limit(5)
+        .timeout(Duration::from_secs(3))
+        .service(fetch);
     let before = inventory.calls();
-    let answers = join_all((0..20).map(|_| stack.clone().oneshot(url.clone()))).await;
+    let answers = join_all((0..20).map(|_| shedding.clone().oneshot(url.clone()))).await;
     let shed = answers
         .iter()
         .filter(|a| {
