@@ -275,7 +275,9 @@ fn listing_10_12a_retries_times_out_and_sheds_load() {
             .contains("the service saw 3 call(s), 0 answered, 3 cancelled, 0 still running")
     );
     assert!(
-        run.stdout.contains(", 15 shed (service overloaded), "),
+        run.stdout.contains(
+            "  5 answered, 15 shed (service overloaded), 0 other error(s); the service saw 5 call(s), 5 answered"
+        ),
         "{}",
         run.stdout
     );
