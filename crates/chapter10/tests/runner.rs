@@ -7,10 +7,9 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use shared_util::demo_db::{NO_POSTGRES, server_programs};
 use test_harness::{
-    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, new_marker, processes_under,
-    processes_with_marker, run_bin, run_bin_with,
+    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, needs_postgres, new_marker,
+    processes_under, processes_with_marker, run_bin, run_bin_with,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
@@ -91,12 +90,7 @@ fn assert_nothing_left(marker: &str, dir: &Path) {
 
 #[test]
 fn all_runs_every_listing_stops_and_leaves_nothing() {
-    if server_programs().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs PostgreSQL: {NO_POSTGRES}"
-        );
-        eprintln!("skipped: {NO_POSTGRES}");
+    if !needs_postgres("all_runs_every_listing_stops_and_leaves_nothing") {
         return;
     }
     let marker = new_marker("ch10-all");
@@ -129,12 +123,7 @@ fn all_runs_every_listing_stops_and_leaves_nothing() {
 /// the page over plain HTTP/1.0, sends `signal`, and checks the run ends
 /// and leaves nothing: no service, no PostgreSQL, no temp files.
 fn serve_then(signal: Signal) {
-    if server_programs().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs PostgreSQL: {NO_POSTGRES}"
-        );
-        eprintln!("skipped: {NO_POSTGRES}");
+    if !needs_postgres(&format!("serving 10.8 until {signal}")) {
         return;
     }
     let marker = new_marker(&format!("ch10-{signal}"));
