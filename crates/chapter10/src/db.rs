@@ -1,0 +1,136 @@
+//! The three service databases on one PostgreSQL server, and making sure
+//! they hold what the services read.
+//!
+//! The book gives each service a database of its own on one server:
+//! `products` (chapter 5's), `favorites` and `cart`. Here the server is
+//! the run's demo database (or `--database-url`); the product service uses
+//! the URL's own database, built up to chapter 5's 1000 products if it
+//! lacks them, and the other two are created beside it on first use with
+//! the rows of listings 10.2 and 10.3. Nothing waits forever: connecting
+//! gives up after 5 s, a statement after 30 s.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use shared_util::Ctx;
+use shared_util::products::{self, Stage};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, NoTls};
+
+use crate::l02_schemas;
+
+/// One service's database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    /// Chapter 5's product database: the URL's own.
+    Products,
+    /// `favorites`, listing 10.3's table.
+    Favorites,
+    /// `cart`, listing 10.2's table.
+    Cart,
+}
+
+impl Database {
+    /// The database's name on the server.
+    pub fn name(self, ctx: &Ctx) -> anyhow::Result<String> {
+        Ok(match self {
+            Database::Products => ctx
+                .database_url()?
+                .config()
+                .get_dbname()
+                .unwrap_or(shared_util::demo_db::DEMO_DATABASE)
+                .to_owned(),
+            Database::Favorites => l02_schemas::FAVORITES_DATABASE.to_owned(),
+            Database::Cart => l02_schemas::CART_DATABASE.to_owned(),
+        })
+    }
+}
+
+/// The driver's settings for `database` on the run's server.
+pub fn config(ctx: &Ctx, database: Database) -> anyhow::Result<tokio_postgres::Config> {
+    let mut config = ctx.database_url()?.config();
+    config
+        .dbname(database.name(ctx)?)
+        .connect_timeout(Duration::from_secs(5))
+        .options("-c statement_timeout=30000")
+        .application_name("rust-concurrency-chapter10");
+    Ok(config)
+}
+
+/// One connection to `database`, as it is (it may not exist yet).
+pub async fn connect(ctx: &Ctx, database: Database) -> anyhow::Result<Client> {
+    let url = ctx.database_url()?;
+    let name = database.name(ctx)?;
+    let (client, connection) = config(ctx, database)?
+        .connect(NoTls)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to database '{name}' on {url}: {e}"))?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
+/// Creates database `name` on the server unless it is there; true when it
+/// made it. Safe when several processes try at once.
+pub async fn create_database(ctx: &Ctx, name: &str) -> anyhow::Result<bool> {
+    let admin = connect(ctx, Database::Products).await?;
+    let exists: bool = admin
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+            &[&name],
+        )
+        .await?
+        .get(0);
+    if exists {
+        return Ok(false);
+    }
+    match admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+    {
+        Ok(()) => Ok(true),
+        // Another process made it first.
+        Err(e)
+            if e.code() == Some(&SqlState::DUPLICATE_DATABASE)
+                || e.code() == Some(&SqlState::UNIQUE_VIOLATION) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(anyhow::anyhow!(
+            "could not create database '{name}' (the services need it; a --database-url user needs CREATEDB): {e}"
+        )),
+    }
+}
+
+/// Makes sure `database` holds what its service reads, building what is
+/// missing and saying so on stderr, so any listing runs on its own.
+pub async fn ensure(ctx: &Ctx, database: Database) -> anyhow::Result<()> {
+    let built = match database {
+        Database::Products => {
+            let client = connect(ctx, database).await?;
+            products::prepare(&client, Stage::Products, products::DEFAULT_SEED)
+                .await
+                .context("could not build the product database")?
+        }
+        Database::Favorites | Database::Cart => {
+            let table = l02_schemas::table_of(database);
+            let name = database.name(ctx)?;
+            let mut built = Vec::new();
+            if create_database(ctx, &name).await? {
+                built.push(format!("database {name}"));
+            }
+            let client = connect(ctx, database).await?;
+            if !l02_schemas::has_table(&client, table).await? {
+                l02_schemas::create(&client, table).await?;
+                built.push(format!("table {} (10.{})", table.name, table.listing));
+            }
+            built
+        }
+    };
+    if !built.is_empty() {
+        eprintln!(
+            "note: the services' databases lacked what they read; built {} first",
+            built.join(", ")
+        );
+    }
+    Ok(())
+}

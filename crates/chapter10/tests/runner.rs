@@ -1,0 +1,162 @@
+//! The runner as a user meets it for chapter 10: list, unknown ids, the
+//! listings that refuse a paused clock, and `all`, which must run every
+//! listing (the servers with their scripted clients), stop by itself, and
+//! leave no process behind: no service, no demo database.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use test_harness::{
+    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, needs_postgres, new_marker,
+    processes_under, processes_with_marker, run_bin, run_bin_with,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let ids = assert_lists_every_listing(BIN, &chapter10::CHAPTER);
+    assert_eq!(
+        ids,
+        [
+            "10.1", "10.2", "10.4", "10.5", "10.6", "10.7", "10.8", "10.8a", "10.9", "10.10",
+            "10.11", "10.12", "10.12a"
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_id_exits_2_and_10_3_points_to_10_2() {
+    let run = run_bin(BIN, &["10.13"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("chapter 10 has no listing '10.13'"),
+        "{}",
+        run.stderr
+    );
+    let run = run_bin(BIN, &["10.3", "--virtual-time"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("10.2"), "{}", run.stderr);
+}
+
+#[test]
+fn the_services_refuse_virtual_time() {
+    for id in ["10.1", "10.8", "10.12a"] {
+        let run = run_bin(BIN, &[id, "--virtual-time"], "");
+        assert_eq!(run.code, Some(2));
+        assert!(
+            run.stderr
+                .contains(&format!("listing {id} cannot run with --virtual-time")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// A temp dir for one run, open to all and sticky like /tmp (as root, the
+/// demo database runs as the postgres user).
+fn temp_dir(marker: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(marker);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    dir
+}
+
+/// Waits (at most 15 s) until nothing of the run is left, then says what is.
+fn assert_nothing_left(marker: &str, dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let left = || {
+        let mut left: Vec<String> = processes_with_marker(marker)
+            .into_iter()
+            .chain(processes_under(dir))
+            .map(|p| format!("process {} {}", p.pid, p.cmdline))
+            .collect();
+        left.extend(
+            std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| format!("file {}", e.path().display())),
+        );
+        left
+    };
+    while !left().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(left().is_empty(), "left behind: {:#?}", left());
+    std::fs::remove_dir(dir).unwrap();
+}
+
+#[test]
+fn all_runs_every_listing_stops_and_leaves_nothing() {
+    if !needs_postgres("all_runs_every_listing_stops_and_leaves_nothing") {
+        return;
+    }
+    let marker = new_marker("ch10-all");
+    let dir = temp_dir(&marker);
+    let run = run_bin_with(
+        BIN,
+        &["all", "--virtual-time"],
+        "",
+        &[(MARKER_VAR, &marker), ("TMPDIR", dir.to_str().unwrap())],
+    );
+    assert_eq!(
+        run.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("ran 13 listing(s) of chapter 10: 13 ok, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    // One demo database for the whole run.
+    assert_eq!(run.stderr.matches("demo database: PostgreSQL").count(), 1);
+    assert_nothing_left(&marker, &dir);
+}
+
+/// Starts 10.8 as a user does (services, BFF, demo database), asks for
+/// the page over plain HTTP/1.0, sends `signal`, and checks the run ends
+/// and leaves nothing: no service, no PostgreSQL, no temp files.
+fn serve_then(signal: Signal) {
+    if !needs_postgres(&format!("serving 10.8 until {signal}")) {
+        return;
+    }
+    let marker = new_marker(&format!("ch10-{signal}"));
+    let dir = temp_dir(&marker);
+    let mut command = std::process::Command::new(BIN);
+    command
+        .args(["10.8", "--port", "0"])
+        .env(MARKER_VAR, &marker)
+        .env("TMPDIR", &dir);
+    let mut server = ServerChild::spawn(command, None);
+    let mut stream = server.connect();
+    stream
+        .write_all(b"GET /products/all HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.0 200 OK"), "{answer}");
+    assert!(answer.contains(r#""favorite_items":3"#), "{answer}");
+    server.signal(signal);
+    let code = server.wait_exit(Duration::from_secs(30));
+    if signal == Signal::SIGINT {
+        assert_eq!(code, Some(0), "{}", server.stderr());
+        assert!(server.output().contains("Got a SIGINT: stopping"));
+    }
+    assert_nothing_left(&marker, &dir);
+}
+
+#[test]
+fn ctrl_c_stops_the_bff_and_its_services_and_leaves_nothing() {
+    serve_then(Signal::SIGINT);
+}
+
+#[test]
+fn sigkill_leaves_no_service_and_no_database() {
+    serve_then(Signal::SIGKILL);
+}
