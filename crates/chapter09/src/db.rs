@@ -24,9 +24,12 @@ use tokio_postgres::NoTls;
 /// A pool of connections, the book's `asyncpg.Pool`.
 pub type Pool = deadpool_postgres::Pool;
 
-/// What the chapter's connections call themselves in `pg_stat_activity`,
-/// so a test can count them (and see that shutdown closed them all).
-pub const APPLICATION_NAME: &str = "rust-concurrency-chapter09";
+/// What this process's connections call themselves in
+/// `pg_stat_activity`, `rust-concurrency-chapter09-PID`, so a test can
+/// count them (and see that shutdown closed them all).
+pub fn application_name() -> String {
+    format!("rust-concurrency-chapter09-{}", std::process::id())
+}
 
 /// The brands query of 9.2, 9.5 and 9.8.
 pub const BRAND_QUERY: &str = "SELECT brand_id, brand_name FROM brand ORDER BY brand_id";
@@ -46,7 +49,7 @@ fn config(url: &DatabaseUrl) -> tokio_postgres::Config {
     config
         .connect_timeout(Duration::from_secs(5))
         .options("-c statement_timeout=30000")
-        .application_name(APPLICATION_NAME);
+        .application_name(application_name());
     config
 }
 
