@@ -45,6 +45,10 @@ impl BlockingServer {
         log: bool,
     ) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
+        // tiny_http does not set TCP_NODELAY on the sockets it accepts; on
+        // Linux they inherit it from the listener. Without it a response
+        // written in two pieces waits for the client's delayed ACK (~40 ms).
+        socket2::SockRef::from(&listener).set_tcp_nodelay(true)?;
         let server = Arc::new(
             tiny_http::Server::from_listener(listener, None)
                 .map_err(|e| anyhow::anyhow!("could not serve on {address}: {e}"))?,

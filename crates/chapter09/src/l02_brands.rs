@@ -34,7 +34,9 @@ pub struct AppState {
 pub async fn brands(State(state): State<AppState>) -> Result<Json<Vec<Brand>>, ApiError> {
     let rows = {
         let connection = state.pool.get().await?;
-        connection.query(BRAND_QUERY, &[]).await?
+        // Prepared once per connection, then reused, as asyncpg does.
+        let statement = connection.prepare_cached(BRAND_QUERY).await?;
+        connection.query(&statement, &[]).await?
     }; // the connection goes back to the pool here, before the wait
     if !state.wait.is_zero() {
         tokio::time::sleep(state.wait).await;

@@ -39,7 +39,8 @@ pub async fn get_product(
         ApiError::bad_request(format!("product id must be a number, not '{str_id}'"))
     })?;
     let connection = pool.get().await?;
-    match connection.query_opt(PRODUCT_QUERY, &[&product_id]).await? {
+    let statement = connection.prepare_cached(PRODUCT_QUERY).await?;
+    match connection.query_opt(&statement, &[&product_id]).await? {
         Some(row) => Ok(Json(Product {
             product_id: row.get("product_id"),
             product_name: row.get("product_name"),

@@ -25,6 +25,8 @@ use crate::serving::{announce, port};
 pub struct Worker {
     /// The thread's own blocking connection.
     pub db: postgres::Client,
+    /// The brands query, prepared once on that connection.
+    pub query: postgres::Statement,
     /// `--wait-ms`, slept (blocking the thread) after the query.
     pub wait: Duration,
 }
@@ -35,7 +37,7 @@ pub fn brands(worker: &mut Worker, request: Request<Vec<u8>>) -> Response<Vec<u8
         let message = format!("no route for {} {}", request.method(), request.uri().path());
         return json(404, &serde_json::json!({ "error": message }));
     }
-    let rows = match worker.db.query(BRAND_QUERY, &[]) {
+    let rows = match worker.db.query(&worker.query, &[]) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("database error: {e}");
@@ -69,10 +71,9 @@ pub fn start(
     let url = db::prepare_blocking(ctx)?;
     let workers = (0..ctx.options::<crate::Options>().threads)
         .map(|_| {
-            Ok(Worker {
-                db: db::blocking_client(&url)?,
-                wait,
-            })
+            let mut db = db::blocking_client(&url)?;
+            let query = db.prepare(BRAND_QUERY)?;
+            Ok(Worker { db, query, wait })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     BlockingServer::start(listener, workers, brands, log)

@@ -45,13 +45,19 @@ async fn brands(pool: &Pool, request: &Request<Incoming>, wait: Duration) -> Res
             &serde_json::json!({ "error": message }),
         );
     }
-    let rows = match pool.get().await {
-        Ok(connection) => connection
-            .query(BRAND_QUERY, &[])
+    let rows = async {
+        let connection = pool.get().await.map_err(|e| e.to_string())?;
+        // Prepared once per connection, then reused, as asyncpg does.
+        let statement = connection
+            .prepare_cached(BRAND_QUERY)
             .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
+            .map_err(|e| e.to_string())?;
+        connection
+            .query(&statement, &[])
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
     let Ok(rows) = rows.inspect_err(|e| eprintln!("database error: {e}")) else {
         let message = "the database could not answer";
         return json(

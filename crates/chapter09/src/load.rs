@@ -109,9 +109,10 @@ impl runner::ToolMain for Args {
         );
         println!("requests/s:   {:.0}", report.per_second());
         println!(
-            "latency:      p50 {:.1} ms, p99 {:.1} ms",
+            "latency:      p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             ms(report.percentile(0.50)),
-            ms(report.percentile(0.99))
+            ms(report.percentile(0.99)),
+            ms(report.percentile(1.0))
         );
         println!("errors:       {}", report.error_count());
         for (what, count) in report.errors.iter().take(10) {

@@ -80,11 +80,11 @@ fn listing_9_2_serves_every_brand_and_closes_its_pool() {
 #[test]
 fn ctrl_c_lets_the_request_in_flight_finish_then_closes_the_pool() {
     let Some(url) = database_url() else { return };
-    let mut server = start("9.2", &url, &["--wait-ms", "1500"]);
+    let mut server = start("9.2", &url, &["--wait-ms", "3000"]);
     let (port, pid) = (server.port, server.pid());
     let request = std::thread::spawn(move || get(port, "/brands"));
-    // The request is in its 1.5 s wait when SIGINT arrives.
-    std::thread::sleep(Duration::from_millis(500));
+    // The request is in its 3 s wait when SIGINT arrives.
+    std::thread::sleep(Duration::from_millis(1000));
     server.signal(Signal::SIGINT);
     let (status, body) = request.join().unwrap();
     assert_eq!(status, 200, "{body}");

@@ -26,7 +26,14 @@ fn listing_9_6_serves_and_calls_both_interfaces() {
 fn listing_9_11_fans_out_all_requests_at_once_and_lists_failures() {
     let run = run_ok(
         BIN,
-        &["9.11", "--demo", "--requests", "100", "--latency-ms", "300"],
+        &[
+            "9.11",
+            "--demo",
+            "--requests",
+            "100",
+            "--latency-ms",
+            "1000",
+        ],
     );
     let out = &run.stdout;
     assert!(out.contains("-> 200 OK in "), "{out}");
@@ -36,7 +43,7 @@ fn listing_9_11_fans_out_all_requests_at_once_and_lists_failures() {
     );
     // All 100 were in flight at the demo server at once: about one latency, not 100.
     assert!(
-        out.contains("the demo server saw at most 100 request(s) at once (one takes 300 ms)"),
+        out.contains("the demo server saw at most 100 request(s) at once (one takes 1000 ms)"),
         "{out}"
     );
     assert!(
