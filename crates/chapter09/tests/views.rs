@@ -93,7 +93,7 @@ fn listing_9_12_runs_blocking_calls_on_a_bounded_pool_and_async_code_from_a_bloc
             "9.12",
             "--demo",
             "--scale",
-            "0.05",
+            "0.1",
             "--limit",
             "3",
             "--latency-ms",
@@ -107,17 +107,17 @@ fn listing_9_12_runs_blocking_calls_on_a_bounded_pool_and_async_code_from_a_bloc
     );
     // As many calls as threads: all at once. Twice as many: still 3 at once, the rest wait.
     assert!(
-        out.contains("3 call(s) of sleep(0.05) on the blocking pool of 3: "),
+        out.contains("3 call(s) of sleep(0.1) on the blocking pool of 3: "),
         "{out}"
     );
     assert!(
-        out.contains("6 call(s) of sleep(0.05) on the blocking pool of 3: "),
+        out.contains("6 call(s) of sleep(0.1) on the blocking pool of 3: "),
         "{out}"
     );
     assert_eq!(out.matches("s, at most 3 at once").count(), 2, "{out}");
     // thread_sensitive: one at a time.
     assert!(
-        out.contains("3 call(s) of sleep(0.05) on one thread: "),
+        out.contains("3 call(s) of sleep(0.1) on one thread: "),
         "{out}"
     );
     assert!(out.contains("s, at most 1 at once"), "{out}");
