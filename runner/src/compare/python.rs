@@ -13,7 +13,7 @@ pub fn python_dir() -> PathBuf {
 
 /// The scripts that need a package from `requirements.txt` (aiohttp,
 /// asyncpg).
-const NEEDS_PACKAGES: &[&str] = &["requests_demo.py", "queries.py"];
+const NEEDS_PACKAGES: &[&str] = &["requests_demo.py", "queries.py", "brands_server.py"];
 
 /// The Python to run `specs` with: the project's venv when it exists;
 /// otherwise `python3` from the PATH, after making the venv with

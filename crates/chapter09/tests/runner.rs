@@ -1,0 +1,87 @@
+//! The runner as a user meets it for chapter 9: list, unknown ids, bad
+//! options, a port in use, servers refusing a paused clock, all.
+
+mod common;
+
+use common::{BIN, database_url};
+use test_harness::{assert_lists_every_listing, run_bin};
+
+#[test]
+fn list_json_names_every_registered_listing() {
+    let ids = assert_lists_every_listing(BIN, &chapter09::CHAPTER);
+    let expected = [
+        "9.1", "9.2", "9.3", "9.4", "9.5", "9.6", "9.8", "9.8a", "9.9", "9.10", "9.11", "9.12",
+    ];
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn an_unknown_id_exits_2() {
+    let run = run_bin(BIN, &["9.13"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("chapter 9 has no listing '9.13'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_options_exit_2_with_one_line() {
+    for args in [
+        ["9.2", "--pool", "0"],
+        ["9.5", "--threads", "x"],
+        ["9.4", "--body-limit", "-1"],
+    ] {
+        let run = run_bin(BIN, &args, "");
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(args[1]), "{}", run.stderr);
+    }
+    let run = run_bin(BIN, &["9.8a", "--seconds", "0"], "");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--seconds must be more than 0"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_port_in_use_is_reported_clearly() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for id in ["9.1", "9.9"] {
+        let run = run_bin(BIN, &[id, "--port", &port], "");
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("port {port} on 127.0.0.1 is already in use")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn the_servers_refuse_virtual_time() {
+    for id in ["9.1", "9.9", "9.12"] {
+        let run = run_bin(BIN, &[id, "--virtual-time"], "");
+        assert_eq!(run.code, Some(2));
+        assert!(
+            run.stderr
+                .contains(&format!("listing {id} cannot run with --virtual-time")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn all_runs_every_listing_and_stops() {
+    if database_url().is_none() {
+        return;
+    }
+    let run = run_bin(BIN, &["all", "--scale", "0.1", "--quiet"], "");
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("12 ok, 0 failed"), "{}", run.stdout);
+}
