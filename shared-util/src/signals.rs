@@ -146,6 +146,41 @@ impl Drop for Handling {
     }
 }
 
+/// SIGINT and SIGTERM for a server listing that runs until one of them:
+/// [`handle`]'s guard plus Tokio's streams for both, installed together.
+///
+/// A listing that takes the guard but listens for SIGINT only swallows
+/// SIGTERM, so `kill` and `timeout` could no longer stop it; `Stop` cannot
+/// be half-installed that way. Install it before anything could signal the
+/// process (before the `listening on` line), on a Tokio runtime.
+#[derive(Debug)]
+pub struct Stop {
+    _handling: Handling,
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    /// Takes over SIGINT and SIGTERM until dropped.
+    pub fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let handling = handle();
+        Ok(Self {
+            _handling: handling,
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    /// Waits for SIGINT or SIGTERM; returns which came (`"SIGINT"`).
+    pub async fn wait(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
+}
+
 /// While alive, a SIGINT or SIGTERM that ends the process removes `path`
 /// (a file or a directory) first. Dropping the guard only forgets the path.
 #[derive(Debug)]

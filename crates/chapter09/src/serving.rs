@@ -17,7 +17,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback_async;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 
 /// How long the requests still in flight at shutdown get to finish.
@@ -34,30 +33,17 @@ pub fn port(ctx: &Ctx) -> u16 {
 }
 
 /// SIGINT and SIGTERM, handled by this listing while it lives.
-pub struct Stop {
-    /// While alive, the signals are ours rather than the default action.
-    _handling: shared_util::signals::Handling,
-    interrupt: Signal,
-    terminate: Signal,
-}
+pub struct Stop(shared_util::signals::Stop);
 
 impl Stop {
     /// Installs the handlers: do this before anything could signal us.
     pub fn install() -> anyhow::Result<Self> {
-        let handling = shared_util::signals::handle();
-        Ok(Self {
-            _handling: handling,
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-        })
+        Ok(Self(shared_util::signals::Stop::install()?))
     }
 
     /// Waits for SIGINT or SIGTERM and says which came.
     pub async fn wait(&mut self) {
-        let name = tokio::select! {
-            _ = self.interrupt.recv() => "SIGINT",
-            _ = self.terminate.recv() => "SIGTERM",
-        };
+        let name = self.0.wait().await;
         println!("Got {name}: no new connections; finishing the requests in flight");
     }
 }

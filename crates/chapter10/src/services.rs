@@ -29,7 +29,6 @@ use axum::routing::{get, put};
 use serde::Serialize;
 use shared_util::Ctx;
 use shared_util::net::bind_loopback_async;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -547,28 +546,21 @@ impl Services {
     }
 }
 
-/// Ctrl-C for a server listing: installed before the server starts, so a
-/// SIGINT from then on is the listing's to handle (and `all` gets Ctrl-C's
-/// default action back when the listing ends).
-pub struct CtrlC {
-    _handling: shared_util::signals::Handling,
-    interrupt: Signal,
-}
+/// Ctrl-C (or SIGTERM) for a server listing: installed before the server
+/// starts, so from then on both signals are the listing's to handle (and
+/// `all` gets their default action back when the listing ends).
+pub struct CtrlC(shared_util::signals::Stop);
 
 impl CtrlC {
-    /// Takes over SIGINT until dropped.
+    /// Takes over SIGINT and SIGTERM until dropped.
     pub fn install() -> anyhow::Result<Self> {
-        let handling = shared_util::signals::handle();
-        Ok(Self {
-            _handling: handling,
-            interrupt: signal(SignalKind::interrupt())?,
-        })
+        Ok(Self(shared_util::signals::Stop::install()?))
     }
 
-    /// Waits for Ctrl-C.
+    /// Waits for Ctrl-C or SIGTERM.
     pub async fn wait(&mut self) {
-        self.interrupt.recv().await;
-        println!("Got a SIGINT: stopping");
+        let name = self.0.wait().await;
+        println!("Got a {name}: stopping");
     }
 }
 

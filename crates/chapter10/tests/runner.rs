@@ -144,9 +144,10 @@ fn serve_then(signal: Signal) {
     assert!(answer.contains(r#""favorite_items":3"#), "{answer}");
     server.signal(signal);
     let code = server.wait_exit(Duration::from_secs(30));
-    if signal == Signal::SIGINT {
+    if signal != Signal::SIGKILL {
         assert_eq!(code, Some(0), "{}", server.stderr());
-        assert!(server.output().contains("Got a SIGINT: stopping"));
+        let said = format!("Got a {}: stopping", signal.as_str());
+        assert!(server.output().contains(&said), "{}", server.output());
     }
     assert_nothing_left(&marker, &dir);
 }
@@ -154,6 +155,12 @@ fn serve_then(signal: Signal) {
 #[test]
 fn ctrl_c_stops_the_bff_and_its_services_and_leaves_nothing() {
     serve_then(Signal::SIGINT);
+}
+
+#[test]
+fn sigterm_stops_the_bff_like_ctrl_c() {
+    // `timeout` and `kill` send SIGTERM; it used to be swallowed.
+    serve_then(Signal::SIGTERM);
 }
 
 #[test]

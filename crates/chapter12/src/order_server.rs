@@ -17,7 +17,6 @@ use rand::{Rng as _, SeedableRng as _};
 use shared_util::Ctx;
 use shared_util::net::{announce, bind_loopback_async};
 use shared_util::timing::{Stopwatch, secs};
-use tokio::signal::unix::{SignalKind, signal};
 
 /// How long the requests still in flight at shutdown (some may be waiting
 /// for room in the queue) get to finish, and then the queue to drain.
@@ -105,7 +104,7 @@ impl Orders {
 }
 
 /// Serves `app` on 127.0.0.1 (`--port`, 8080; a free port with `--demo`)
-/// until SIGINT, then stops taking new connections and gives the requests
+/// until SIGINT (or SIGTERM), then stops taking new connections and gives the requests
 /// in flight [`SHUTDOWN_BOUND`] to finish. With `--demo`, `demo_body(i)`
 /// is the body of the scripted client's order `i`, and the client ends the
 /// run by sending SIGINT itself.
@@ -117,8 +116,7 @@ pub async fn serve_until_ctrl_c(
     // Installed first, so that a SIGINT from now on is ours to handle; the
     // guard gives Ctrl-C back its default action when the listing ends
     // (inside `all`, the next listing must still stop on Ctrl-C).
-    let _handling = shared_util::signals::handle();
-    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut stop_signal = shared_util::signals::Stop::install()?;
     let port = match (ctx.port, ctx.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
@@ -147,8 +145,8 @@ pub async fn serve_until_ctrl_c(
         println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
         shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;
     }
-    interrupt.recv().await;
-    println!("Got a SIGINT: no longer taking orders");
+    let name = stop_signal.wait().await;
+    println!("Got a {name}: no longer taking orders");
     let _ = stop.send(());
     match tokio::time::timeout(SHUTDOWN_BOUND, server).await {
         Ok(served) => served??,
