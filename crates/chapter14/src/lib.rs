@@ -17,8 +17,10 @@ mod l06_generator;
 mod l07_nested_futures;
 mod l08_custom_future;
 mod l09_awaiting_custom_future;
+mod l10_mio_callbacks;
 mod l11_custom_task;
 pub mod l12_event_loop;
+mod l13_echo_on_our_loop;
 
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -36,8 +38,10 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("14.7", l07_nested_futures, "Async fns calling async fns: nested futures, driven by one poll").timers(),
         listing!("14.8", l08_custom_future, "A future written by hand: poll, Pending, a stored Waker").timers(),
         listing!("14.9", l09_awaiting_custom_future, "Awaiting the hand-written future: polled by hand, then woken under Tokio").timers(),
+        listing!(sync "14.10", l10_mio_callbacks, "Sockets with a selector and callbacks (mio), no futures").server(),
         listing!("14.11", l11_custom_task, "A task written by hand: polled whenever its waker requeues it").timers(),
         listing!(sync "14.12", l12_event_loop, "An event loop of our own: a mio reactor, a ready queue, wakers that requeue"),
+        listing!(sync "14.13", l13_echo_on_our_loop, "Chapter 3's echo server on our own loop, checked with the load tool").server(),
     ],
     sets: &[],
     workers: &[],
