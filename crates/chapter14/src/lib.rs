@@ -11,7 +11,9 @@
 //! Run `cargo run -p chapter14 -- list` to see the listings.
 
 mod l01_task_runner;
+mod l02_task_local_server;
 mod l03_yield_now;
+mod l04_smol_echo_server;
 mod l05_state_machine;
 mod l06_generator;
 mod l07_nested_futures;
@@ -32,7 +34,9 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Advanced asyncio",
     listings: &[
         listing!("14.1", l01_task_runner, "A task runner that accepts async fns, futures and plain functions").timers(),
+        listing!("14.2", l02_task_local_server, "task_local!: each connection's address logged deep down, without passing it").server(),
         listing!("14.3", l03_yield_now, "yield_now: when spawned tasks start, with and without a turn of the scheduler").timers(),
+        listing!(sync "14.4", l04_smol_echo_server, "The same echo server on another runtime: smol (the book swaps in uvloop)").server(),
         listing!("14.5", l05_state_machine, "An async fn is a state machine: the same coroutine written by hand").timers(),
         listing!("14.6", l06_generator, "A generator (an iterator) driven step by step from outside").timers(),
         listing!("14.7", l07_nested_futures, "Async fns calling async fns: nested futures, driven by one poll").timers(),
