@@ -25,7 +25,7 @@ pub mod l12_event_loop;
 mod l13_echo_on_our_loop;
 
 use runner::listing;
-use runner::{Chapter, ChapterOptions};
+use runner::{Chapter, ChapterOptions, Set};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -47,7 +47,15 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "14.12", l12_event_loop, "An event loop of our own: a mio reactor, a ready queue, wakers that requeue"),
         listing!(sync "14.13", l13_echo_on_our_loop, "Chapter 3's echo server on our own loop, checked with the load tool").server(),
     ],
-    sets: &[],
+    sets: &[Set {
+        name: "runtimes",
+        about: "the echo server on Tokio (3.8), smol (14.4) and our own loop (14.13), each on one thread, under chapter 3's load tool with server and load on different CPUs",
+        entries: &["chapter03:3.8", "14.4", "14.13"],
+        flags: &["--port", "0"],
+        python: &["echo_server.py --port 0", "echo_server.py --port 0 --uvloop"],
+        load: &["chapter03:load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
+        python_flags: &[],
+    }],
     workers: &[],
     tools: &[],
     options: ChapterOptions::NONE,
