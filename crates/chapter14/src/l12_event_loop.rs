@@ -21,7 +21,7 @@ use std::io::{self, ErrorKind, Read as _, Write as _};
 use std::net::SocketAddr;
 use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,9 @@ struct ReadyQueue {
     /// thread must then interrupt it.
     sleeping: AtomicBool,
     interrupt: mio::Waker,
+    /// Every task spawned, so dropping the loop can drop their futures
+    /// (a waiting task is owned by wakers, which may live inside futures).
+    all: Mutex<Vec<Weak<Task>>>,
 }
 
 impl ReadyQueue {
@@ -120,11 +123,18 @@ struct Waiters {
     writer: Option<Waker>,
 }
 
+/// Every registered socket's waiters, indexed by token.
+#[derive(Default)]
+struct Sockets {
+    /// `None` slots are free; their indices wait in `free` for reuse.
+    waiters: Vec<Option<Waiters>>,
+    free: Vec<usize>,
+}
+
 /// The reactor: sockets and timers, and the wakers waiting on them.
 struct Reactor {
     registry: mio::Registry,
-    /// Indexed by token; `None` slots are free for reuse.
-    sockets: Mutex<Vec<Option<Waiters>>>,
+    sockets: Mutex<Sockets>,
     timers: Mutex<BTreeMap<(Instant, u64), Waker>>,
     next_timer: AtomicU64,
 }
@@ -132,28 +142,39 @@ struct Reactor {
 impl Reactor {
     fn add(&self, source: &mut impl mio::event::Source) -> io::Result<Token> {
         let mut sockets = lock(&self.sockets);
-        let index = sockets
-            .iter()
-            .position(Option::is_none)
-            .unwrap_or(sockets.len());
-        let token = Token(index);
-        self.registry
-            .register(source, token, Interest::READABLE | Interest::WRITABLE)?;
-        if index == sockets.len() {
-            sockets.push(None);
+        let index = sockets.free.pop().unwrap_or(sockets.waiters.len());
+        if let Err(e) = self.registry.register(
+            source,
+            Token(index),
+            Interest::READABLE | Interest::WRITABLE,
+        ) {
+            if index < sockets.waiters.len() {
+                sockets.free.push(index);
+            }
+            return Err(e);
         }
-        sockets[index] = Some(Waiters::default());
-        Ok(token)
+        if index == sockets.waiters.len() {
+            sockets.waiters.push(None);
+        }
+        sockets.waiters[index] = Some(Waiters::default());
+        Ok(Token(index))
     }
 
     fn remove(&self, token: Token, source: &mut impl mio::event::Source) {
         let _ = self.registry.deregister(source);
-        let waiters = lock(&self.sockets).get_mut(token.0).and_then(Option::take);
+        let waiters = {
+            let mut sockets = lock(&self.sockets);
+            let waiters = sockets.waiters.get_mut(token.0).and_then(Option::take);
+            if waiters.is_some() {
+                sockets.free.push(token.0);
+            }
+            waiters
+        };
         drop(waiters); // outside the lock: dropping a waker may drop a task
     }
 
     fn wait(&self, token: Token, writing: bool, waker: &Waker) {
-        if let Some(Some(waiters)) = lock(&self.sockets).get_mut(token.0) {
+        if let Some(Some(waiters)) = lock(&self.sockets).waiters.get_mut(token.0) {
             let slot = if writing {
                 &mut waiters.writer
             } else {
@@ -167,7 +188,7 @@ impl Reactor {
     }
 
     fn ready(&self, token: Token, readable: bool, writable: bool) {
-        let (reader, writer) = match lock(&self.sockets).get_mut(token.0) {
+        let (reader, writer) = match lock(&self.sockets).waiters.get_mut(token.0) {
             Some(Some(w)) => (
                 readable.then(|| w.reader.take()).flatten(),
                 writable.then(|| w.writer.take()).flatten(),
@@ -223,10 +244,11 @@ impl EventLoop {
             main_woken: AtomicBool::new(true),
             sleeping: AtomicBool::new(false),
             interrupt: mio::Waker::new(poll.registry(), WAKE_TOKEN)?,
+            all: Mutex::new(Vec::new()),
         });
         let reactor = Arc::new(Reactor {
             registry: poll.registry().try_clone()?,
-            sockets: Mutex::new(Vec::new()),
+            sockets: Mutex::new(Sockets::default()),
             timers: Mutex::new(BTreeMap::new()),
             next_timer: AtomicU64::new(0),
         });
@@ -301,15 +323,19 @@ impl EventLoop {
 
 impl Drop for EventLoop {
     fn drop(&mut self) {
-        // Tasks still waiting are owned by the wakers stored here: free them.
-        let tasks = std::mem::take(&mut *lock(&self.handle.queue.tasks));
-        let timers = std::mem::take(&mut *lock(&self.handle.reactor.timers));
-        let sockets: Vec<_> = lock(&self.handle.reactor.sockets)
-            .iter_mut()
-            .filter_map(Option::as_mut)
-            .map(std::mem::take)
+        // Tasks still waiting are owned by wakers (in the reactor, or inside
+        // other futures): drop every unfinished future, so they are freed.
+        let queue = &self.handle.queue;
+        let tasks: Vec<_> = lock(&queue.all)
+            .drain(..)
+            .filter_map(|t| t.upgrade())
             .collect();
-        drop((tasks, timers, sockets));
+        let futures: Vec<_> = tasks.iter().map(|t| lock(&t.future).take()).collect();
+        drop(futures); // outside every lock: their sockets deregister now
+        lock(&queue.tasks).clear();
+        lock(&self.handle.reactor.timers).clear();
+        let sockets = std::mem::take(&mut lock(&self.handle.reactor.sockets).waiters);
+        drop((tasks, sockets));
     }
 }
 
@@ -328,6 +354,14 @@ pub fn spawn<T: Send + 'static>(
         queue: Arc::clone(&handle.queue),
         queued: AtomicBool::new(true),
     });
+    {
+        let mut all = lock(&handle.queue.all);
+        // Forget finished tasks now and then, so the list stays short.
+        if all.len() >= 1024 && all.len().is_power_of_two() {
+            all.retain(|t| t.strong_count() > 0);
+        }
+        all.push(Arc::downgrade(&task));
+    }
     handle.queue.push(task);
     result
 }
@@ -488,4 +522,82 @@ pub fn run(_ctx: &Ctx) -> anyhow::Result<()> {
         println!("main: sleepers returned {} and {}", slow.await, fast.await);
         anyhow::Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wake_from_another_thread_interrupts_the_sleeping_loop() {
+        let mut event_loop = EventLoop::new().unwrap();
+        let started = Instant::now();
+        let value = event_loop.block_on(async {
+            // A bound, should the interrupt not work: the loop wakes in 5 s.
+            drop(spawn(sleep(Duration::from_secs(5))));
+            let future = CustomFuture::default();
+            let setter = future.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                setter.set_result(42);
+            });
+            future.await
+        });
+        assert_eq!(value, 42);
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn spawned_tasks_return_through_their_handle_and_timers_fire_in_order() {
+        let mut event_loop = EventLoop::new().unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let results = event_loop.block_on(async {
+            let handles: Vec<_> = [30u64, 10, 20]
+                .into_iter()
+                .map(|ms| {
+                    let order = Arc::clone(&order);
+                    spawn(async move {
+                        sleep(Duration::from_millis(ms)).await;
+                        lock(&order).push(ms);
+                        ms * 2
+                    })
+                })
+                .collect();
+            let mut results = Vec::new();
+            for handle in handles {
+                results.push(handle.await);
+            }
+            results
+        });
+        assert_eq!(results, [60, 20, 40]);
+        assert_eq!(*lock(&order), [10, 20, 30]);
+    }
+
+    #[test]
+    fn dropping_the_loop_frees_tasks_that_still_wait() {
+        let marker = Arc::new(());
+        let mut event_loop = EventLoop::new().unwrap();
+        let held = Arc::clone(&marker);
+        event_loop.block_on(async move {
+            // Waits for ever on a future only it holds: a waker cycle.
+            drop(spawn(async move {
+                let never: CustomFuture<()> = CustomFuture::default();
+                let _keep = held;
+                never.clone().await;
+                drop(never);
+            }));
+            sleep(Duration::from_millis(1)).await;
+        });
+        assert_eq!(Arc::strong_count(&marker), 2, "the task is waiting");
+        drop(event_loop);
+        assert_eq!(
+            Arc::strong_count(&marker),
+            1,
+            "the task was freed with the loop"
+        );
+    }
 }
