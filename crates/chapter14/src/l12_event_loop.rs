@@ -2,15 +2,17 @@
 //!
 //! No Tokio in here: this is a tiny Tokio. The **reactor** is a mio `Poll`
 //! (epoll) plus a table from each socket's `Token` to the wakers of the
-//! tasks waiting to read or write it, and a timer wheel (a `BTreeMap` by
-//! deadline). The **ready queue** holds tasks to poll; a task (14.11) is
+//! tasks waiting to read or write it, and its timers (a `BTreeMap`
+//! by deadline). The **ready queue** holds tasks to poll; a task (14.11) is
 //! its own waker and waking it queues it. `block_on` runs the main future,
 //! polls every ready task, then sleeps in `epoll_wait` until a socket is
 //! ready or the next timer is due, and wakes whoever waits on them. Sockets
 //! try the system call first and only wait after `WouldBlock`, which is
 //! what makes mio's edge-triggered events safe to use. `spawn` returns the
-//! hand-written future of 14.8 as its join handle. The book's loop checks
-//! `result()` in a busy cycle; here nothing runs unless it was woken.
+//! hand-written future of 14.8 as its join handle. The book's loop steps
+//! every task on every turn; here nothing runs unless it was woken. Longer
+//! than a listing should be, because it is the whole runtime; read it top
+//! to bottom: queue, task, reactor, loop, `spawn`/`sleep`, sockets, demo.
 //!
 //! Run: cargo run -p chapter14 -- 14.12
 
