@@ -100,14 +100,15 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     };
     let listener = bind_loopback_backlog(port, 1024)?;
     let address = listener.local_addr()?;
-    shared_util::net::announce(
-        address,
-        ctx.demo,
-        "type a line, see it echoed; Ctrl-C stops the server",
-    );
     let mut event_loop = EventLoop::new()?;
     event_loop.block_on(async {
         let server_socket = TcpListener::from_std(listener)?;
+        // Announced once the loop and the listener are ready.
+        shared_util::net::announce(
+            address,
+            ctx.demo,
+            "type a line, see it echoed; Ctrl-C stops the server",
+        );
         if !ctx.demo {
             listen_for_connections(server_socket).await;
             return Ok(());
