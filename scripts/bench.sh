@@ -20,7 +20,7 @@ charts=docs/src/bench
 mkdir -p "$charts"
 
 echo "building release binaries..." >&2
-cargo build --release --quiet -p chapter01 -p chapter02 -p chapter03 -p chapter04 -p chapter05 -p chapter06 -p chapter07 -p chapter09
+cargo build --release --quiet -p chapter01 -p chapter02 -p chapter03 -p chapter04 -p chapter05 -p chapter06 -p chapter07 -p chapter09 -p chapter14
 
 python_flag=""
 if bash scripts/python/setup.sh >&2; then
@@ -43,8 +43,9 @@ sets=(
     "05|queries|10,000 product queries (every SKU of product 100, all rows fetched) one after the other vs gathered over pools of 1, 6 and 20, every row against the one demo database compare starts and loads (PostgreSQL on loopback, 2 cores shared by server and client). Goals: gathered over 6 at least 3x faster than one after the other; Rust at least 1.5x faster than asyncpg on the same pool size."
     "06|mapreduce|Word counts over 40 M Ngram lines: one thread, a parallel map, a parallel tree reduce. Goal: at least 1.7x on 2 cores, and faster than Python's multiprocessing version."
     "07|threadpool|1000 blocking GETs with a 20 ms server delay, every row against the one demo server compare starts: one after the other, a pool of min(32, cores + 4) threads, 1000 threads."
-    "03|echo|100 clients x 1000 messages of 1 KiB through chapter 3's load tool, every byte verified: the selector loop (3.7), the Tokio servers (3.8, 3.10), chapter 7's thread-per-connection server (7.1) and Python's asyncio. Times are the load's; CPU and memory are the server's. Goal: the Tokio server at least 5x the round trips per second of Python's asyncio server."
+    "03|echo|100 clients x 1000 messages of 1 KiB through chapter 3's load tool, every byte verified: the selector loop (3.7), the Tokio servers (3.8, 3.10), chapter 7's thread-per-connection server (7.1) and Python's asyncio. Times are the load's; CPU and memory are the server's; the server runs on one CPU and the load on the other (taskset). Goal: the Tokio server at least 5x the round trips per second of Python's asyncio server."
     "09|brands|GET /brands (all 100 brands from PostgreSQL as JSON) under chapter 9's load tool, 50 keep-alive connections for 5 s, every row against the one demo database compare starts: axum (9.2), bare hyper (9.8), a blocking thread per request (9.5, 8 threads) and aiohttp with asyncpg. Times are the load's; CPU and memory are the server's. Goal: axum at least 5x aiohttp's requests/s, at an equal or lower p99."
+    "14|runtimes|The same echo server and load as \`echo\`, each server on one thread: Tokio (3.8), smol (14.4), our own event loop with no Tokio inside (14.13), Python's asyncio and the same script on uvloop. Goals: Tokio at least 5x asyncio's round trips per second and at least 1.5x uvloop's; our loop at least 0.8x Tokio's."
     "07|hashing|scrypt over 2000 passwords, one thread (7.16) vs a pool alone (7.17 --only pool). Goal: pool efficiency at least 90% of the cores; time per hash no slower than hashlib.scrypt (OpenSSL)."
 )
 

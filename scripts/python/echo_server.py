@@ -1,6 +1,9 @@
 """The book's asyncio echo server, for chapter 3's load tool (`echo`).
 
-python3 echo_server.py [--port 8000]; then
+With --uvloop it runs on uvloop's event loop instead of asyncio's own, as
+the book's listing 14.4 does (chapter 14's `compare runtimes`).
+
+python3 echo_server.py [--port 8000] [--uvloop]; then
 cargo run --release -p chapter03 -- load --addr 127.0.0.1:8000 --clients 100 --messages 1000
 """
 
@@ -32,9 +35,17 @@ async def serve(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--uvloop", action="store_true", help="run on uvloop's event loop")
     args = parser.parse_args()
+    run = asyncio.run
+    if args.uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            raise SystemExit("error: uvloop is not installed; run scripts/python/setup.sh (it installs the pinned uvloop)")
+        run = uvloop.run
     try:
-        asyncio.run(serve(args.port))
+        run(serve(args.port))
     except KeyboardInterrupt:
         pass
 

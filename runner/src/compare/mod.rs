@@ -22,6 +22,7 @@
 
 mod child;
 mod exec;
+mod pin;
 mod plan;
 mod python;
 mod render;
@@ -293,6 +294,15 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
                 "each server is started, loaded with `{}` and stopped; its time is the load's own",
                 plan.load.join(" ").replace("{addr}", "ADDRESS")
             );
+            match pin::pinning() {
+                Some(pin) => eprintln!(
+                    "the server runs on CPU {} and the load on CPU(s) {} (taskset), so the load does not take the server's core",
+                    pin.server, pin.load
+                ),
+                None => eprintln!(
+                    "note: server and load share the CPUs (pinning them apart needs two CPUs and taskset)"
+                ),
+            }
         }
     }
     let results = exec::run(&exe, &plan).map_err(|e| {

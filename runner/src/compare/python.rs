@@ -15,6 +15,17 @@ pub fn python_dir() -> PathBuf {
 /// asyncpg).
 const NEEDS_PACKAGES: &[&str] = &["requests_demo.py", "queries.py", "brands_server.py"];
 
+/// Flags that make any script need a package (`--uvloop`: uvloop).
+const FLAGS_NEEDING_PACKAGES: &[&str] = &["--uvloop"];
+
+/// Whether a Python row needs the venv's packages.
+fn needs_packages(spec: &str) -> bool {
+    NEEDS_PACKAGES.iter().any(|script| spec.starts_with(script))
+        || spec
+            .split_whitespace()
+            .any(|word| FLAGS_NEEDING_PACKAGES.contains(&word))
+}
+
 /// The Python to run `specs` with: the project's venv when it exists;
 /// otherwise `python3` from the PATH, after making the venv with
 /// `scripts/python/setup.sh` first when a script needs a package (it
@@ -33,10 +44,7 @@ pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     if !found {
         return None;
     }
-    let needs_packages = specs
-        .iter()
-        .any(|spec| NEEDS_PACKAGES.iter().any(|script| spec.starts_with(script)));
-    if !needs_packages {
+    if !specs.iter().any(|spec| needs_packages(spec)) {
         return Some(PathBuf::from("python3"));
     }
     let setup = python_dir().join("setup.sh");
@@ -101,6 +109,14 @@ pub fn python_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_that_need_packages_are_recognised() {
+        assert!(needs_packages("requests_demo.py --url {demo}"));
+        assert!(needs_packages("echo_server.py --port 0 --uvloop"));
+        assert!(!needs_packages("echo_server.py --port 0"));
+        assert!(!needs_packages("fib.py --threads"));
+    }
 
     #[test]
     fn python_rows_name_the_script_and_fill_in_the_demo_url() {

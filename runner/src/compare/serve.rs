@@ -1,12 +1,13 @@
 //! A server's run: start it, wait for its address, time the load of this
 //! binary against it, read its CPU time and memory, stop it.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::child::{CHILD_ENV, WORK_ENV};
-use super::plan::Row;
+use super::pin::{command as pinned, pinning};
+use super::plan::{Row, foreign, sibling};
 use super::stats::Sample;
 
 /// A server child that is stopped with SIGTERM (then SIGKILL after 5 s)
@@ -51,7 +52,7 @@ pub(super) fn run_server_once(
 ) -> anyhow::Result<(Sample, Option<String>)> {
     use std::io::BufRead as _;
     let server_log = dir.join("server-stderr");
-    let mut command = Command::new(&entry.program);
+    let mut command = pinned(&entry.program, pinning().map(|p| p.server.as_str()));
     command.args(entry.command_args(flags));
     let child = command
         .env("NO_COLOR", "1")
@@ -89,7 +90,8 @@ pub(super) fn run_server_once(
     let _ = std::fs::remove_file(&work_file);
     let cpu_before = shared_util::sys::cpu_time_of(pid).unwrap_or_default();
     let start = Instant::now();
-    let output = Command::new(exe)
+    let (program, load) = load_program(exe, load)?;
+    let output = pinned(&program, pinning().map(|p| p.load.as_str()))
         .args(
             load.iter()
                 .map(|a| a.replace("{addr}", &address.to_string())),
@@ -99,7 +101,7 @@ pub(super) fn run_server_once(
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| anyhow::anyhow!("could not start the load ({}): {e}", exe.display()))?;
+        .map_err(|e| anyhow::anyhow!("could not start the load ({}): {e}", program.display()))?;
     let wall = start.elapsed();
     let cpu = shared_util::sys::cpu_time_of(pid)
         .unwrap_or_default()
@@ -163,6 +165,32 @@ pub(super) fn run_server_once(
     })
 }
 
+/// The program that runs the load and its arguments: this binary, or
+/// another chapter's built beside it when the load's first word names one
+/// (`chapter03:load ...` runs chapter 3's `load` tool).
+fn load_program(exe: &Path, load: &[String]) -> anyhow::Result<(PathBuf, Vec<String>)> {
+    let Some((first, rest)) = load.split_first() else {
+        return Ok((exe.to_owned(), Vec::new()));
+    };
+    match foreign(first) {
+        Some((program, tool)) => {
+            let path = sibling(exe, program);
+            anyhow::ensure!(
+                path.exists(),
+                "the load runs {program}, which is not built beside this binary; `cargo build {}-p {program}` adds it",
+                if cfg!(debug_assertions) {
+                    ""
+                } else {
+                    "--release "
+                }
+            );
+            let args = std::iter::once(tool.to_owned()).chain(rest.iter().cloned());
+            Ok((path, args.collect()))
+        }
+        None => Ok((exe.to_owned(), load.to_vec())),
+    }
+}
+
 /// The line of a failed child's stderr that says why: the first `error`
 /// line (clap and our runner start theirs so), else the last non-empty one
 /// (a Python traceback ends with the exception).
@@ -177,6 +205,30 @@ pub(super) fn why_it_failed(stderr: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_may_run_another_chapters_tool_built_beside_this_binary() {
+        let dir = std::env::temp_dir().join(format!("rct-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("chapter14");
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let (program, args) = load_program(&exe, &words(&["load", "--addr", "{addr}"])).unwrap();
+        assert_eq!(
+            (program, args),
+            (exe.clone(), words(&["load", "--addr", "{addr}"]))
+        );
+        let other = words(&["chapter03:load", "--clients", "5"]);
+        let missing = load_program(&exe, &other).unwrap_err().to_string();
+        assert!(
+            missing.contains("chapter03, which is not built beside this binary"),
+            "{missing}"
+        );
+        std::fs::write(dir.join("chapter03"), "").unwrap();
+        let (program, args) = load_program(&exe, &other).unwrap();
+        assert_eq!(program, dir.join("chapter03"));
+        assert_eq!(args, words(&["load", "--clients", "5"]));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_failure_is_explained_by_its_error_line() {

@@ -1,0 +1,119 @@
+//! Listing 14.13 — Chapter 3's echo server on our own event loop (14.12).
+//!
+//! The same server as 3.8, line for line, with `accept`, `read`,
+//! `write_all`, `spawn` and `sleep` from 14.12 instead of Tokio's: one
+//! thread, one epoll, a task per connection. The book's version reads and
+//! prints; this one echoes, so chapter 3's `load` tool can check every byte
+//! and time it against Tokio (`compare runtimes`). Our loop has no Tokio, so
+//! it has no `shared_util::net::Acceptor` either: when `accept` fails (out
+//! of file descriptors) it logs once, sleeps 100 ms on its own timer and
+//! tries again, keeping the connections it has.
+//!
+//! Run: cargo run -p chapter14 -- 14.13
+//! (then: cargo run --release -p chapter03 -- load --addr 127.0.0.1:8000)
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use shared_util::Ctx;
+use shared_util::net::{BACK_OFF, bind_loopback_backlog};
+
+use crate::l12_event_loop::{EventLoop, TcpListener, TcpStream, sleep, spawn};
+
+async fn echo(mut connection: TcpStream) -> std::io::Result<()> {
+    let mut buffer = [0u8; 1024];
+    loop {
+        let n = connection.read(&mut buffer).await?;
+        if n == 0 {
+            return Ok(()); // the client closed its side
+        }
+        connection.write_all(&buffer[..n]).await?;
+    }
+}
+
+async fn listen_for_connections(server_socket: TcpListener) {
+    // When the last failure was logged, so a lasting one is logged once a minute.
+    let mut logged: Option<Instant> = None;
+    let mut failures = 0u64;
+    loop {
+        match server_socket.accept().await {
+            Ok((connection, address)) => {
+                let _ = connection.set_nodelay(true);
+                println!("Got a connection from {address}");
+                drop(spawn(async move {
+                    if let Err(error) = echo(connection).await {
+                        println!("connection {address} failed: {error}");
+                    }
+                }));
+            }
+            Err(error) => {
+                failures += 1;
+                if logged.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+                    println!(
+                        "accept failed: {error} ({failures} time(s)); still serving open connections, retrying every {} ms",
+                        BACK_OFF.as_millis()
+                    );
+                    logged = Some(Instant::now());
+                    failures = 0;
+                }
+                sleep(BACK_OFF).await;
+            }
+        }
+    }
+}
+
+/// Three clients at once, each sending two lines (as 3.8's demo).
+async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
+    let clients: Vec<_> = ["A", "B", "C"]
+        .into_iter()
+        .map(|name| {
+            spawn(async move {
+                let mut stream = TcpStream::connect(address).await?;
+                for n in 1..=2 {
+                    let line = format!("{name}{n}\r\n");
+                    stream.write_all(line.as_bytes()).await?;
+                    let mut echo = vec![0; line.len()];
+                    let mut got = 0;
+                    while got < echo.len() {
+                        match stream.read(&mut echo[got..]).await? {
+                            0 => anyhow::bail!("the server closed the connection"),
+                            n => got += n,
+                        }
+                    }
+                    println!("client {name} got back b\"{}\"", echo.escape_ascii());
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for client in clients {
+        client.await?;
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let port = match (ctx.port, ctx.demo) {
+        (Some(port), _) => port,
+        (None, true) => 0,
+        (None, false) => 8000,
+    };
+    let listener = bind_loopback_backlog(port, 1024)?;
+    let address = listener.local_addr()?;
+    let mut event_loop = EventLoop::new()?;
+    event_loop.block_on(async {
+        let server_socket = TcpListener::from_std(listener)?;
+        // Announced once the loop and the listener are ready.
+        shared_util::net::announce(
+            address,
+            ctx.demo,
+            "type a line, see it echoed; Ctrl-C stops the server",
+        );
+        if !ctx.demo {
+            listen_for_connections(server_socket).await;
+            return Ok(());
+        }
+        drop(spawn(listen_for_connections(server_socket)));
+        demo_clients(address).await
+    })
+}
