@@ -29,8 +29,9 @@ use crate::products::{self, Stage};
 pub type Pool = deadpool_postgres::Pool;
 
 /// The driver's settings for this run: the URL, and the bounds.
-/// `application` names the connections in `pg_stat_activity`.
-fn config(url: &DatabaseUrl, application: &str) -> tokio_postgres::Config {
+/// `application` names the connections in `pg_stat_activity`. For a
+/// blocking client too: `postgres::Config::from(config(..))`.
+pub fn config(url: &DatabaseUrl, application: &str) -> tokio_postgres::Config {
     let mut config = url.config();
     config
         .connect_timeout(Duration::from_secs(5))
@@ -41,14 +42,15 @@ fn config(url: &DatabaseUrl, application: &str) -> tokio_postgres::Config {
 
 /// The database a listing wants: how far built, and with which seed for
 /// the rows it builds when they are missing.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Wanted {
     /// `None`: as it is, nothing built.
     pub stage: Option<Stage>,
     /// The seed of the random rows built when missing.
     pub seed: u64,
-    /// The name the connections carry (`rust-concurrency-chapter05`).
-    pub application: &'static str,
+    /// The name the connections carry (`rust-concurrency-chapter05`), so
+    /// a test can count them in `pg_stat_activity`.
+    pub application: String,
 }
 
 /// One connection, like `asyncpg.connect`, with the database built as
@@ -56,12 +58,12 @@ pub struct Wanted {
 /// dropping the `Client` closes it.
 pub async fn connect(ctx: &Ctx, wanted: Wanted) -> anyhow::Result<Client> {
     let url = ctx.database_url()?;
-    let (client, connection) = config(&url, wanted.application)
+    let (client, connection) = config(&url, &wanted.application)
         .connect(NoTls)
         .await
         .map_err(|e| explain(&url, &e))?;
     tokio::spawn(connection);
-    build(&client, wanted).await?;
+    build(&client, &wanted).await?;
     Ok(client)
 }
 
@@ -76,7 +78,7 @@ pub async fn pool(ctx: &Ctx, size: usize, wanted: Wanted) -> anyhow::Result<Pool
 pub async fn pool_at(url: &DatabaseUrl, size: usize, wanted: Wanted) -> anyhow::Result<Pool> {
     let url = url.clone();
     let manager = Manager::from_config(
-        config(&url, wanted.application),
+        config(&url, &wanted.application),
         NoTls,
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
@@ -95,13 +97,13 @@ pub async fn pool_at(url: &DatabaseUrl, size: usize, wanted: Wanted) -> anyhow::
             other => anyhow::anyhow!("could not open the pool's connections to {url}: {other}"),
         })?;
     if let Some(first) = opened.first() {
-        build(first, wanted).await?;
+        build(first, &wanted).await?;
     }
     Ok(pool)
 }
 
 /// Builds what `wanted` needs and is missing, saying so on stderr.
-async fn build(client: &Client, wanted: Wanted) -> anyhow::Result<()> {
+async fn build(client: &Client, wanted: &Wanted) -> anyhow::Result<()> {
     let Some(stage) = wanted.stage else {
         return Ok(());
     };

@@ -44,7 +44,10 @@ pub fn needs_postgres(test: &str) -> bool {
 
 /// The signals a test sends ([`ServerChild::signal`]).
 pub use nix::sys::signal::Signal;
-pub use processes::{Leftover, MARKER_VAR, new_marker, processes_under, processes_with_marker};
+pub use processes::{
+    Leftover, MARKER_VAR, assert_nothing_left, new_marker, processes_under, processes_with_marker,
+    run_temp_dir,
+};
 pub use run::{BOUND, Run, assert_lists_every_listing, finish, run_bin, run_bin_with, run_ok};
 pub use server::{
     SERVER_WAIT, ServerChild, assert_echo_survives_fd_exhaustion, connect_many, echo_round_trip,

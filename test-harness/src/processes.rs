@@ -56,6 +56,46 @@ pub fn processes_under(dir: &std::path::Path) -> Vec<Leftover> {
     })
 }
 
+/// A temp dir for one run (pass it as the run's `TMPDIR`), open to all and
+/// sticky like /tmp: as root, the demo database runs as the `postgres`
+/// user, whose supervisor must be able to delete the directory it was
+/// given there.
+pub fn run_temp_dir(marker: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(marker);
+    std::fs::create_dir_all(&dir).expect("create the run's temp dir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777))
+        .expect("open the run's temp dir to all");
+    dir
+}
+
+/// Waits (at most 15 s) until nothing of the run marked `marker` is left
+/// (no process with the marker, none running inside `dir`, no file in
+/// `dir`), then removes `dir`; fails naming whatever is left.
+pub fn assert_nothing_left(marker: &str, dir: &std::path::Path) {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let left = || {
+        let mut left: Vec<String> = processes_with_marker(marker)
+            .into_iter()
+            .chain(processes_under(dir))
+            .map(|p| format!("process {} {}", p.pid, p.cmdline))
+            .collect();
+        left.extend(
+            std::fs::read_dir(dir)
+                .expect("the run's temp dir is still there")
+                .flatten()
+                .map(|e| format!("file {}", e.path().display())),
+        );
+        left
+    };
+    while !left().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(left().is_empty(), "left behind: {:#?}", left());
+    std::fs::remove_dir(dir).expect("remove the run's temp dir");
+}
+
 /// Every live process whose `/proc/PID` folder passes `wanted`.
 fn processes_where(wanted: impl Fn(&std::path::Path) -> bool) -> Vec<Leftover> {
     let Ok(entries) = std::fs::read_dir("/proc") else {

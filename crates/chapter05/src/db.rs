@@ -20,7 +20,7 @@ fn wanted(ctx: &Ctx, stage: Option<Stage>) -> Wanted {
     Wanted {
         stage,
         seed: ctx.options::<crate::Options>().seed,
-        application: "rust-concurrency-chapter05",
+        application: "rust-concurrency-chapter05".into(),
     }
 }
 

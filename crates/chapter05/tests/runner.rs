@@ -9,66 +9,20 @@
 
 use std::io::BufRead as _;
 use std::os::unix::process::CommandExt as _;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
-use shared_util::demo_db::{NO_POSTGRES, server_programs};
 use test_harness::{
-    MARKER_VAR, assert_lists_every_listing, new_marker, processes_under, processes_with_marker,
-    run_bin_with,
+    MARKER_VAR, assert_lists_every_listing, assert_nothing_left, new_marker, run_bin_with,
+    run_temp_dir,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter05");
 
 fn postgres_here() -> bool {
-    if server_programs().is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI needs PostgreSQL: {NO_POSTGRES}"
-    );
-    eprintln!("skipped: {NO_POSTGRES}");
-    false
-}
-
-/// A temp dir for one run, open to all and sticky like /tmp: as root, the
-/// demo database runs as the postgres user, whose supervisor must be able
-/// to delete the directory it was given there.
-fn temp_dir(marker: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt as _;
-    let dir = std::env::temp_dir().join(marker);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
-    dir
-}
-
-/// Waits (at most 15 s) until nothing of the run is left, then says what
-/// is: live processes and files in its temp dir.
-fn assert_nothing_left(marker: &str, dir: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let left = || {
-        let mut left: Vec<String> = processes_with_marker(marker)
-            .into_iter()
-            .chain(processes_under(dir))
-            .map(|p| format!("process {} {}", p.pid, p.cmdline))
-            .collect();
-        left.extend(
-            std::fs::read_dir(dir)
-                .unwrap()
-                .flatten()
-                .map(|e| format!("file {}", e.path().display())),
-        );
-        left
-    };
-    while !left().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(left().is_empty(), "left behind: {:#?}", left());
-    std::fs::remove_dir(dir).unwrap();
+    test_harness::needs_postgres("chapter 5's runner tests")
 }
 
 #[test]
@@ -84,7 +38,7 @@ fn all_shares_one_demo_database_and_removes_it() {
         return;
     }
     let marker = new_marker("ch5-all");
-    let dir = temp_dir(&marker);
+    let dir = run_temp_dir(&marker);
     let run = run_bin_with(
         BIN,
         &["all", "--virtual-time", "--queries", "100"],
@@ -127,7 +81,7 @@ fn interrupted(signal: Signal, whole_group: bool) {
         return;
     }
     let marker = new_marker(&format!("ch5-{signal}"));
-    let dir = temp_dir(&marker);
+    let dir = run_temp_dir(&marker);
     let mut child = Command::new(BIN)
         .args(["5.8", "--queries", "1000000"])
         .env(MARKER_VAR, &marker)

@@ -44,7 +44,7 @@ pub fn worker(args: &[String]) -> anyhow::Result<()> {
         let wanted = Wanted {
             stage: None,
             seed: DEFAULT_SEED,
-            application: "rust-concurrency-chapter06",
+            application: "rust-concurrency-chapter06".into(),
         };
         let pool = shared_util::db::pool_at(&url, pool_size, wanted).await?;
         let products = query_products_concurrently(&pool, queries).await;

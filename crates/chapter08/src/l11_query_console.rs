@@ -63,7 +63,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let wanted = Wanted {
         stage: Some(Stage::Products),
         seed: DEFAULT_SEED,
-        application: "rust-concurrency-chapter08",
+        application: "rust-concurrency-chapter08".into(),
     };
     let pool = shared_util::db::pool(ctx, POOL_SIZE, wanted).await?;
     let (messages, inbox) = mpsc::unbounded_channel();

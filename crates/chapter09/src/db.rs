@@ -8,21 +8,15 @@
 //! demo database started on first use); the product rows chapter 5 builds
 //! are built first when missing, with a note on stderr, so every listing
 //! runs on its own. Nothing waits forever: connecting gives up after 5 s,
-//! a statement after 30 s, a wait for a pooled connection after 30 s.
-
-use std::time::Duration;
+//! a statement after 60 s, a wait for a pooled connection after 30 s.
 
 use anyhow::Context as _;
-use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
-use futures::future::try_join_all;
 use serde::Serialize;
 use shared_util::Ctx;
+pub use shared_util::db::Pool;
+use shared_util::db::Wanted;
 use shared_util::demo_db::DatabaseUrl;
 use shared_util::products::{self, Stage};
-use tokio_postgres::NoTls;
-
-/// A pool of connections, the book's `asyncpg.Pool`.
-pub type Pool = deadpool_postgres::Pool;
 
 /// What this process's connections call themselves in
 /// `pg_stat_activity`, `rust-concurrency-chapter09-PID`, so a test can
@@ -43,43 +37,18 @@ pub struct Brand {
     pub brand_name: String,
 }
 
-/// The driver's settings: the URL and the bounds.
-fn config(url: &DatabaseUrl) -> tokio_postgres::Config {
-    let mut config = url.config();
-    config
-        .connect_timeout(Duration::from_secs(5))
-        .options("-c statement_timeout=30000")
-        .application_name(application_name());
-    config
-}
-
 /// Makes the pool of `--pool` connections, all opened before it returns,
 /// with the product database built if it is missing: the book's
 /// `create_database_pool`, run before the server takes its first request.
+/// The pool is chapter 5's (`shared_util::db`), under this process's name.
 pub async fn pool(ctx: &Ctx) -> anyhow::Result<Pool> {
     let size = ctx.options::<crate::Options>().pool;
-    let url = ctx.database_url()?;
-    let manager = Manager::from_config(
-        config(&url),
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    let pool = Pool::builder(manager)
-        .max_size(size)
-        .wait_timeout(Some(Duration::from_secs(30)))
-        .runtime(deadpool_postgres::Runtime::Tokio1)
-        .build()
-        .context("could not build the connection pool")?;
-    let opened = try_join_all((0..size).map(|_| pool.get()))
-        .await
-        .map_err(|e| anyhow::anyhow!("could not open the pool's connections to {url}: {e}"))?;
-    let built = products::prepare(&opened[0], Stage::Products, seed(ctx))
-        .await
-        .context("could not build the product database")?;
-    note_built(&built);
-    Ok(pool)
+    let wanted = Wanted {
+        stage: Some(Stage::Products),
+        seed: seed(ctx),
+        application: application_name(),
+    };
+    shared_util::db::pool(ctx, size, wanted).await
 }
 
 /// Closes every connection of the pool: the book's `pool.close()`, run
@@ -94,7 +63,7 @@ pub fn close(pool: &Pool) -> usize {
 /// WSGI-style server. The `postgres` crate is tokio-postgres behind a
 /// blocking API.
 pub fn blocking_client(url: &DatabaseUrl) -> anyhow::Result<postgres::Client> {
-    postgres::Config::from(config(url))
+    postgres::Config::from(shared_util::db::config(url, &application_name()))
         .connect(postgres::NoTls)
         .map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))
 }

@@ -29,6 +29,22 @@ const SCENARIOS: [(Kind, Fault); 8] = [
     (Kind::Products, Fault::Down),
 ];
 
+/// Waits (at most 5 s) until `address` accepts connections (`up`) or
+/// refuses them.
+async fn listening(address: std::net::SocketAddr, up: bool) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while tokio::net::TcpStream::connect(address).await.is_ok() != up {
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!(
+                "the service on {address} did not {} within 5 s",
+                if up { "listen again" } else { "stop listening" }
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    Ok(())
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let system = System::start(ctx, ctx.port.unwrap_or(0)).await?;
     println!("backend-for-frontend listening on {}", system.address);
@@ -50,10 +66,16 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
                 kind.name(),
                 answer.status()
             );
+            if fault == Fault::Down {
+                // The switch answers before the listener closes: wait for
+                // it, or a busy machine could still reach the service.
+                listening(service.address(), false).await?;
+            }
         }
         show_one_page(&system).await?;
         if fault == Fault::Down {
             service.set_fault(Fault::None);
+            listening(service.address(), true).await?;
         } else if fault != Fault::None {
             client
                 .put(format!("{}/admin/fault/none", service.url()))

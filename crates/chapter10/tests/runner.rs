@@ -4,12 +4,11 @@
 //! leave no process behind: no service, no demo database.
 
 use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use test_harness::{
-    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, needs_postgres, new_marker,
-    processes_under, processes_with_marker, run_bin, run_bin_with,
+    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, assert_nothing_left,
+    needs_postgres, new_marker, run_bin, run_bin_with, run_temp_dir,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
@@ -54,47 +53,13 @@ fn the_services_refuse_virtual_time() {
     }
 }
 
-/// A temp dir for one run, open to all and sticky like /tmp (as root, the
-/// demo database runs as the postgres user).
-fn temp_dir(marker: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt as _;
-    let dir = std::env::temp_dir().join(marker);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
-    dir
-}
-
-/// Waits (at most 15 s) until nothing of the run is left, then says what is.
-fn assert_nothing_left(marker: &str, dir: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let left = || {
-        let mut left: Vec<String> = processes_with_marker(marker)
-            .into_iter()
-            .chain(processes_under(dir))
-            .map(|p| format!("process {} {}", p.pid, p.cmdline))
-            .collect();
-        left.extend(
-            std::fs::read_dir(dir)
-                .unwrap()
-                .flatten()
-                .map(|e| format!("file {}", e.path().display())),
-        );
-        left
-    };
-    while !left().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(left().is_empty(), "left behind: {:#?}", left());
-    std::fs::remove_dir(dir).unwrap();
-}
-
 #[test]
 fn all_runs_every_listing_stops_and_leaves_nothing() {
     if !needs_postgres("all_runs_every_listing_stops_and_leaves_nothing") {
         return;
     }
     let marker = new_marker("ch10-all");
-    let dir = temp_dir(&marker);
+    let dir = run_temp_dir(&marker);
     let run = run_bin_with(
         BIN,
         &["all", "--virtual-time"],
@@ -127,7 +92,7 @@ fn serve_then(signal: Signal) {
         return;
     }
     let marker = new_marker(&format!("ch10-{signal}"));
-    let dir = temp_dir(&marker);
+    let dir = run_temp_dir(&marker);
     let mut command = std::process::Command::new(BIN);
     command
         .args(["10.8", "--port", "0"])
