@@ -48,7 +48,10 @@ pub use processes::{
     Leftover, MARKER_VAR, assert_nothing_left, new_marker, processes_under, processes_with_marker,
     run_temp_dir,
 };
-pub use run::{BOUND, Run, assert_lists_every_listing, finish, run_bin, run_bin_with, run_ok};
+pub use run::{
+    BOUND, Run, assert_lists_every_listing, assert_port_in_use_reported,
+    assert_refuse_virtual_time, finish, run_bin, run_bin_with, run_ok,
+};
 pub use server::{
     SERVER_WAIT, ServerChild, assert_echo_survives_fd_exhaustion, connect_many, echo_round_trip,
     limit_fds, open_fds,

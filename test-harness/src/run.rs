@@ -53,6 +53,39 @@ pub fn run_bin(bin: impl AsRef<Path>, args: &[&str], stdin: &str) -> Run {
     run_bin_with(bin, args, stdin, &[])
 }
 
+/// Each listing of `ids` run with `--virtual-time` is refused as a usage
+/// error (exit 2) that names it: servers and real work need the real
+/// clock.
+pub fn assert_refuse_virtual_time(bin: impl AsRef<Path>, ids: &[&str]) {
+    for id in ids {
+        let run = run_bin(bin.as_ref(), &[id, "--virtual-time"], "");
+        assert_eq!(run.code, Some(2), "{id}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("listing {id} cannot run with --virtual-time")),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Each server listing of `ids`, told to listen on a port already taken,
+/// ends at once with exit 1 and one line naming the port.
+pub fn assert_port_in_use_reported(bin: impl AsRef<Path>, ids: &[&str]) {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = taken.local_addr().expect("its address").port().to_string();
+    for id in ids {
+        let run = run_bin(bin.as_ref(), &[id, "--port", &port], "");
+        assert_eq!(run.code, Some(1), "{id}: {}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("port {port} on 127.0.0.1 is already in use")),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+}
+
 /// [`run_bin`] without stdin, expecting exit code 0; on any other exit it
 /// fails with both outputs, so the test says what went wrong.
 pub fn run_ok(bin: impl AsRef<Path>, args: &[&str]) -> Run {

@@ -48,32 +48,12 @@ fn bad_options_exit_2_with_one_line() {
 
 #[test]
 fn a_port_in_use_is_reported_clearly() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
-    for id in ["9.1", "9.9"] {
-        let run = run_bin(BIN, &[id, "--port", &port], "");
-        assert_eq!(run.code, Some(1), "{}", run.stderr);
-        assert!(
-            run.stderr
-                .contains(&format!("port {port} on 127.0.0.1 is already in use")),
-            "{}",
-            run.stderr
-        );
-    }
+    test_harness::assert_port_in_use_reported(BIN, &["9.1", "9.9"]);
 }
 
 #[test]
 fn the_servers_refuse_virtual_time() {
-    for id in ["9.1", "9.9", "9.12"] {
-        let run = run_bin(BIN, &[id, "--virtual-time"], "");
-        assert_eq!(run.code, Some(2));
-        assert!(
-            run.stderr
-                .contains(&format!("listing {id} cannot run with --virtual-time")),
-            "{}",
-            run.stderr
-        );
-    }
+    test_harness::assert_refuse_virtual_time(BIN, &["9.1", "9.9", "9.12"]);
 }
 
 #[test]

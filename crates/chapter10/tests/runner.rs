@@ -41,16 +41,7 @@ fn an_unknown_id_exits_2_and_10_3_points_to_10_2() {
 
 #[test]
 fn the_services_refuse_virtual_time() {
-    for id in ["10.1", "10.8", "10.12a"] {
-        let run = run_bin(BIN, &[id, "--virtual-time"], "");
-        assert_eq!(run.code, Some(2));
-        assert!(
-            run.stderr
-                .contains(&format!("listing {id} cannot run with --virtual-time")),
-            "{}",
-            run.stderr
-        );
-    }
+    test_harness::assert_refuse_virtual_time(BIN, &["10.1", "10.8", "10.12a"]);
 }
 
 #[test]

@@ -25,16 +25,7 @@ fn an_unknown_id_exits_2() {
 
 #[test]
 fn the_crawler_and_the_servers_refuse_virtual_time() {
-    for id in ["12.3", "12.4", "12.7"] {
-        let run = run_bin(BIN, &[id, "--virtual-time"], "");
-        assert_eq!(run.code, Some(2));
-        assert!(
-            run.stderr
-                .contains(&format!("listing {id} cannot run with --virtual-time")),
-            "{}",
-            run.stderr
-        );
-    }
+    test_harness::assert_refuse_virtual_time(BIN, &["12.3", "12.4", "12.7"]);
 }
 
 #[test]

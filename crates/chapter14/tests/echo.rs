@@ -204,18 +204,7 @@ fn listing_14_13_demo_echoes_three_clients_and_stops() {
 
 #[test]
 fn a_taken_port_is_reported_in_one_line() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
-    for id in ["14.10", "14.13"] {
-        let run = run_bin(BIN, &[id, "--port", &port], "");
-        assert_eq!(run.code, Some(1), "{id}: {}", run.stdout);
-        assert!(
-            run.stderr
-                .contains(&format!("port {port} on 127.0.0.1 is already in use")),
-            "{}",
-            run.stderr
-        );
-    }
+    test_harness::assert_port_in_use_reported(BIN, &["14.10", "14.13"]);
 }
 
 #[test]
