@@ -53,8 +53,15 @@ pub fn config(ctx: &Ctx, database: Database) -> anyhow::Result<tokio_postgres::C
         .dbname(database.name(ctx)?)
         .connect_timeout(Duration::from_secs(5))
         .options("-c statement_timeout=30000")
-        .application_name("rust-concurrency-chapter10");
+        .application_name(application_name());
     Ok(config)
+}
+
+/// The name this process's connections carry in `pg_stat_activity`,
+/// `rust-concurrency-chapter10-PID`: 10.4 counts its own connections by
+/// it, and a test can tell one run's connections from another's.
+pub fn application_name() -> String {
+    format!("rust-concurrency-chapter10-{}", std::process::id())
 }
 
 /// One connection to `database`, as it is (it may not exist yet).

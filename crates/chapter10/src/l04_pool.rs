@@ -54,13 +54,15 @@ pub fn destroy_database_pool(pool: &Pool) {
     pool.close();
 }
 
-/// How many connections the server has open to `name`, ours and others.
+/// How many connections the server has open to `name` from this process
+/// (by the name they carry, [`db::application_name`]), apart from the one
+/// asking: other programs on the same server are not counted.
 async fn connections_to(ctx: &Ctx, name: &str) -> anyhow::Result<i64> {
     let client = db::connect(ctx, Database::Products).await?;
     let row = client
         .query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rust-concurrency-chapter10' AND pid <> pg_backend_pid()",
-            &[&name],
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2 AND pid <> pg_backend_pid()",
+            &[&name, &db::application_name()],
         )
         .await?;
     Ok(row.get(0))
