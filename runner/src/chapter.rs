@@ -210,6 +210,11 @@ impl Chapter {
         format!("chapter{:02}", self.number)
     }
 
+    /// The listings' ids, in the book's order.
+    pub fn ids(&self) -> impl Iterator<Item = &'static str> {
+        self.listings.iter().map(|l| l.id)
+    }
+
     /// Where a listing's file lives, relative to the workspace.
     pub fn file_of(&self, listing: &Listing) -> String {
         format!("crates/{}/src/{}.rs", self.crate_name(), listing.module)

@@ -1,27 +1,28 @@
-//! The runner as a user meets it: list, unknown ids, refused flags, walk,
-//! all.
+//! The runner as a user meets it, on the fixture chapter (chapter 99):
+//! list, ids, refused flags, walk, all, compare, help and signals.
 
 use test_harness::{assert_lists_every_listing, run_bin};
 
-const BIN: &str = env!("CARGO_BIN_EXE_chapter02");
+use crate::BIN;
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter02::CHAPTER);
-    assert_eq!(ids.len(), 26);
+    let ids = assert_lists_every_listing(BIN, 99, ["99.1", "99.2", "99.3", "99.4", "99.5"]);
+    assert_eq!(ids.len(), 5);
 }
 
 #[test]
 fn list_shows_a_table() {
     let run = run_bin(BIN, &["list"], "");
     assert_eq!(run.code, Some(0));
-    assert!(run.stdout.contains("2.15a"));
+    assert!(run.stdout.contains("99.5"), "{}", run.stdout);
     assert!(run.stdout.contains("current-thread"));
+    assert!(run.stdout.contains("virtual"));
 }
 
 #[test]
 fn ids_can_be_spelled_three_ways() {
-    for id in ["2.4", "4", "2_4"] {
+    for id in ["99.2", "2", "99_2"] {
         let run = run_bin(BIN, &[id], "");
         assert_eq!((run.code, run.stdout.as_str()), (Some(0), "2\n3\n"), "{id}");
     }
@@ -29,29 +30,33 @@ fn ids_can_be_spelled_three_ways() {
 
 #[test]
 fn an_unknown_id_exits_2_with_the_valid_ids_and_a_suggestion() {
-    let run = run_bin(BIN, &["99"], "");
+    let run = run_bin(BIN, &["42"], "");
     assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.contains("chapter 2 has no listing '99'"),
+        run.stderr.contains("chapter 99 has no listing '42'"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("the chapter's listings run from 2.1 to 2.24"),
+            .contains("the chapter's listings run from 99.1 to 99.5"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("valid ids: 2.1 2.2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("valid ids: 99.1 99.2 99.3 99.4 99.5"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn virtual_time_is_refused_by_listings_that_need_the_real_clock() {
-    let run = run_bin(BIN, &["2.18", "--virtual-time"], "");
+    let run = run_bin(BIN, &["99.3", "--virtual-time"], "");
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr
-            .contains("listing 2.18 cannot run with --virtual-time"),
+            .contains("listing 99.3 cannot run with --virtual-time"),
         "{}",
         run.stderr
     );
@@ -62,18 +67,18 @@ fn virtual_time_is_refused_by_listings_that_need_the_real_clock() {
 fn bad_flags_exit_2_with_a_message() {
     let cases: [(&[&str], &str); 4] = [
         (
-            &["2.20", "--url", "example.com"],
+            &["99.4", "--url", "example.com"],
             "invalid --url 'example.com'",
         ),
         (
-            &["2.9", "--runtime", "green-threads"],
+            &["99.1", "--runtime", "green-threads"],
             "invalid value 'green-threads'",
         ),
         (
-            &["2.9", "--virtual-time", "--runtime", "multi-thread"],
+            &["99.1", "--virtual-time", "--runtime", "multi-thread"],
             "--virtual-time pauses the clock",
         ),
-        (&["2.9", "2.10"], "unexpected argument '2.10'"),
+        (&["99.1", "99.2"], "unexpected argument '99.2'"),
     ];
     for (args, message) in cases {
         let run = run_bin(BIN, args, "");
@@ -85,17 +90,17 @@ fn bad_flags_exit_2_with_a_message() {
 #[test]
 fn a_failing_listing_exits_1_with_the_error_chain() {
     // Nothing listens on port 9 of loopback: the request fails to connect.
-    let run = run_bin(BIN, &["2.20", "--url", "http://127.0.0.1:9/"], "");
+    let run = run_bin(BIN, &["99.4", "--url", "http://127.0.0.1:9/"], "");
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(run.stderr.contains("listing 2.20 failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("listing 99.4 failed"), "{}", run.stderr);
 }
 
 #[test]
 fn source_prints_the_listing_before_running_it() {
-    let run = run_bin(BIN, &["2.4", "--source"], "");
+    let run = run_bin(BIN, &["99.2", "--source"], "");
     assert_eq!(run.code, Some(0));
     assert!(
-        run.stdout.starts_with("  1 │ //! Listing 2.4"),
+        run.stdout.starts_with("  1 │ //! Listing 99.2"),
         "{}",
         run.stdout
     );
@@ -104,56 +109,68 @@ fn source_prints_the_listing_before_running_it() {
 
 #[test]
 fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
-    // Enter runs 2.8, Enter moves to 2.9, q stops before running it.
-    let run = run_bin(BIN, &["walk", "2.8", "--virtual-time"], "\n\nq\n");
+    // Enter runs 99.1, Enter moves to 99.2, q stops before running it.
+    let run = run_bin(BIN, &["walk", "99.1", "--virtual-time"], "\n\nq\n");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let out = &run.stdout;
-    let source_2_8 = out.find("//! Listing 2.8 ").expect("2.8's source is shown");
-    let output_2_8 = out
-        .find("tokio::runtime::task::join::JoinHandle<u64>")
-        .expect("2.8 ran");
-    let source_2_9 = out.find("//! Listing 2.9 ").expect("2.9's source is shown");
-    assert!(source_2_8 < output_2_8 && output_2_8 < source_2_9, "{out}");
-    assert!(out.contains("── output of 2.8"));
-    assert!(!out.contains("── output of 2.9"), "2.9 ran after q:\n{out}");
-    assert!(!out.contains("Listing 2.9a"));
+    let source_1 = out
+        .find("//! Listing 99.1 ")
+        .expect("99.1's source is shown");
+    let output_1 = out.find("slept 1 second").expect("99.1 ran");
+    let source_2 = out
+        .find("//! Listing 99.2 ")
+        .expect("99.2's source is shown");
+    assert!(source_1 < output_1 && output_1 < source_2, "{out}");
+    assert!(out.contains("── output of 99.1"));
+    assert!(
+        !out.contains("── output of 99.2"),
+        "99.2 ran after q:\n{out}"
+    );
+    assert!(!out.contains("Listing 99.3"));
 }
 
 #[test]
 fn all_runs_every_listing_and_counts_them() {
+    // Under --virtual-time, `all` runs the listings that need the real
+    // clock on it, and says so.
     let run = run_bin(BIN, &["all", "--virtual-time", "--count", "1000000"], "");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("ran 26 listing(s) of chapter 2: 26 ok, 0 failed"),
+    assert_eq!(
+        run.stdout.matches("(real clock: ").count(),
+        3,
         "{}",
         run.stdout
     );
-    for listing in chapter02::CHAPTER.listings {
+    assert!(
+        run.stdout
+            .contains("ran 5 listing(s) of chapter 99: 5 ok, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    for id in ["99.1", "99.2", "99.3", "99.4", "99.5"] {
         assert!(
+            run.stdout.contains(&format!("=== Listing {id} — ")),
+            "{}",
             run.stdout
-                .contains(&format!("=== Listing {} — ", listing.id))
         );
     }
+    assert!(run.stdout.contains("HTTP/1.1 200 OK"), "{}", run.stdout);
+    assert!(run.stdout.contains("thread returned 20"), "{}", run.stdout);
 }
 
 #[test]
 fn walk_without_pausing_runs_the_whole_chapter() {
-    let run = run_bin(
-        BIN,
-        &["walk", "--no-pause", "--virtual-time", "--count", "1000000"],
-        "",
-    );
+    let run = run_bin(BIN, &["walk", "--no-pause", "--count", "1000000"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("end of chapter 2."));
-    assert_eq!(run.stdout.matches("── output of ").count(), 26);
+    assert!(run.stdout.contains("end of chapter 99."));
+    assert_eq!(run.stdout.matches("── output of ").count(), 5);
 }
 
 #[test]
 fn a_closed_pipe_ends_the_output_quietly() {
     // Like `chapter02 all | head -1`: the reader goes away early.
     let mut child = std::process::Command::new(BIN)
-        .args(["all", "--virtual-time", "--count", "1000"])
+        .args(["all", "--count", "1000"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -180,18 +197,18 @@ fn an_unknown_worker_exits_2() {
 fn compare_puts_two_listings_side_by_side() {
     let run = run_bin(
         BIN,
-        &["compare", "2.1", "2.4", "--runs", "2", "--warmup", "0"],
+        &["compare", "99.1", "99.2", "--runs", "2", "--warmup", "0"],
         "",
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let rows: Vec<&str> = run
         .lines()
         .into_iter()
-        .filter(|l| l.starts_with("2.1 ") || l.starts_with("2.4 "))
+        .filter(|l| l.starts_with("99.1 ") || l.starts_with("99.2 "))
         .collect();
     // One table row and one bar per listing.
     assert_eq!(rows.len(), 4, "{}", run.stdout);
-    assert!(run.stdout.contains("vs 2.1"), "{}", run.stdout);
+    assert!(run.stdout.contains("vs 99.1"), "{}", run.stdout);
 }
 
 #[test]
@@ -199,7 +216,7 @@ fn compare_json_ratios_come_from_the_recorded_runs() {
     let run = run_bin(
         BIN,
         &[
-            "compare", "2.1", "2.4", "--runs", "3", "--warmup", "0", "--json",
+            "compare", "99.1", "99.2", "--runs", "3", "--warmup", "0", "--json",
         ],
         "",
     );
@@ -208,7 +225,7 @@ fn compare_json_ratios_come_from_the_recorded_runs() {
         serde_json::from_str(&run.stdout).expect("compare --json is JSON");
     let listings = json["listings"].as_array().unwrap();
     assert_eq!(listings.len(), 2);
-    assert_eq!(listings[0]["label"], "2.1");
+    assert_eq!(listings[0]["label"], "99.1");
     let walls = |i: usize| -> Vec<f64> {
         listings[i]["runs"]
             .as_array()
@@ -237,8 +254,8 @@ fn compare_stops_with_exit_1_naming_the_listing_that_failed() {
         BIN,
         &[
             "compare",
-            "2.1",
-            "2.20",
+            "99.1",
+            "99.4",
             "--runs",
             "1",
             "--warmup",
@@ -251,7 +268,7 @@ fn compare_stops_with_exit_1_naming_the_listing_that_failed() {
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
-        run.stderr.contains("run 1 of listing 2.20"),
+        run.stderr.contains("run 1 of listing 99.4"),
         "{}",
         run.stderr
     );
@@ -275,7 +292,7 @@ fn ctrl_c_works_even_when_inherited_as_ignored() {
     let mut stdout = child.stdout.take().unwrap();
     let mut seen = Vec::new();
     let mut buffer = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains("[Enter] run 2.1") {
+    while !String::from_utf8_lossy(&seen).contains("[Enter] run 99.1") {
         let n = stdout.read(&mut buffer).unwrap();
         assert!(
             n > 0,
@@ -321,7 +338,7 @@ fn compare_runs_a_named_set_with_its_own_flags() {
         .iter()
         .map(|l| l["label"].as_str().unwrap())
         .collect();
-    assert_eq!(labels, ["2.19", "2.19 --runtime multi-thread"]);
+    assert_eq!(labels, ["99.3", "99.3 --runtime multi-thread"]);
     assert_eq!(json["flags"], serde_json::json!(["--count", "1000"]));
 }
 
@@ -353,8 +370,8 @@ fn compare_refuses_an_unwritable_chart_before_running_anything() {
         BIN,
         &[
             "compare",
-            "2.1",
-            "2.4",
+            "99.1",
+            "99.2",
             "--svg",
             "/nonexistent-dir/chart.svg",
         ],
@@ -376,8 +393,8 @@ fn compare_explains_a_failed_child_by_its_error_line() {
         BIN,
         &[
             "compare",
-            "2.1",
-            "2.4",
+            "99.1",
+            "99.2",
             "--runs",
             "1",
             "--warmup",
@@ -398,42 +415,13 @@ fn compare_explains_a_failed_child_by_its_error_line() {
 
 #[test]
 fn compare_refuses_two_output_formats_at_once() {
-    let run = run_bin(BIN, &["compare", "2.1", "2.4", "--json", "--markdown"], "");
+    let run = run_bin(
+        BIN,
+        &["compare", "99.1", "99.2", "--json", "--markdown"],
+        "",
+    );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
-}
-
-#[test]
-fn compare_python_passes_the_flags_both_sides_share() {
-    let python = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !python {
-        return; // nothing to pass the flags to
-    }
-    let run = test_harness::run_ok(
-        BIN,
-        &[
-            "compare", "spawn", "--python", "--runs", "1", "--warmup", "0", "--json", "--",
-            "--count", "50",
-        ],
-    );
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = json["listings"].as_array().unwrap();
-    assert_eq!(rows.len(), 3, "{}", run.stdout);
-    for row in rows {
-        let args: Vec<&str> = row["args"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap())
-            .collect();
-        let rust = args.first() == Some(&"2.9a");
-        // Rust rows get the flags at run time; Python rows carry them.
-        assert!(rust || args.ends_with(&["--count", "50"]), "{args:?}");
-    }
-    assert_eq!(json["flags"], serde_json::json!(["--count", "50"]));
 }
 
 /// `SUB --help`'s flag names (`--json`, `--runs`, ...).
@@ -487,7 +475,7 @@ fn flags_of_another_subcommand_are_clap_errors() {
     for args in [
         &["list", "--runs", "3"][..],
         &["list", "--timeline"],
-        &["2.4", "--json"],
+        &["99.2", "--json"],
         &["all", "--python"],
         &["walk", "--svg", "x.svg"],
     ] {
@@ -506,16 +494,16 @@ fn flags_of_another_subcommand_are_clap_errors() {
 fn negative_numbers_get_a_plain_range_error() {
     for (args, message) in [
         (
-            &["2.18", "--count", "-5"][..],
+            &["99.3", "--count", "-5"][..],
             "'-5' is not a whole number 1 or more",
         ),
-        (&["2.9", "--scale", "-1"], "'-1' is not a factor above 0"),
+        (&["99.1", "--scale", "-1"], "'-1' is not a factor above 0"),
         (
-            &["2.9", "--workers", "0"],
+            &["99.1", "--workers", "0"],
             "'0' is not a whole number from 1 to 1024",
         ),
         (
-            &["2.23", "--slow-poll-ms", "0"],
+            &["99.3", "--slow-poll-ms", "0"],
             "'0' is not a whole number 1 or more",
         ),
     ] {
@@ -531,9 +519,13 @@ fn help_shows_this_chapters_own_examples() {
     let run = run_bin(BIN, &["--help"], "");
     assert_eq!(run.code, Some(0));
     let examples = &run.stdout[run.stdout.find("Examples:").expect("an Examples section")..];
-    assert!(examples.contains("2.1 --timeline"), "{examples}");
+    assert!(examples.contains("99.1 --timeline"), "{examples}");
     assert!(examples.contains("compare runtimes"), "{examples}");
-    assert!(run.stdout.contains("`2.1`, `1` or `2_1`"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`99.1`, `1` or `99_1`"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -562,7 +554,7 @@ fn an_id_of_another_chapter_names_its_binary() {
 fn an_unwritable_timeline_path_is_refused_before_the_listing_runs() {
     let run = run_bin(
         BIN,
-        &["2.4", "--timeline-svg", "/nonexistent-dir/t.svg"],
+        &["99.2", "--timeline-svg", "/nonexistent-dir/t.svg"],
         "",
     );
     assert_eq!(run.code, Some(2), "{}", run.stderr);

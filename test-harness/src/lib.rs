@@ -16,37 +16,33 @@
 //!   started ([`MARKER_VAR`], [`new_marker`]) and left alive;
 //!   [`processes_under`] — whatever still runs inside a directory.
 //! - [`tmux`] — a full-screen app in a real terminal, off-screen.
-//! - [`needs_postgres`] — whether a database test can run here: skipped
-//!   with a note without PostgreSQL, a failure under CI.
+//! - [`require`] — a test's outside program (PostgreSQL, chromium, tmux,
+//!   redis-server) is here, or the test fails saying what to install;
+//!   where it is missing outside CI, the test is reported *ignored*
+//!   instead (see [`host_tools`]).
 
 mod processes;
 mod run;
 mod server;
 pub mod tmux;
 
-/// Whether PostgreSQL's server programs are installed, for a test that
-/// needs the demo database. Without them the test should return at once:
-/// this prints `skipped TEST: ...` naming what to install. Under CI (`CI`
-/// set) a missing PostgreSQL is a failure instead, so CI cannot pass by
-/// skipping.
-pub fn needs_postgres(test: &str) -> bool {
-    use shared_util::demo_db::{NO_POSTGRES, server_programs};
-    if server_programs().is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI needs PostgreSQL for {test}: {NO_POSTGRES}"
-    );
-    eprintln!("skipped {test}: {NO_POSTGRES}");
-    false
+/// Fails naming what to install unless `tool` is here. A test that
+/// needs a tool carries `#[cfg_attr(not(has_KEY), ignore = "...")]` (its
+/// crate's `build.rs` sets the cfg through [`host_tools::build_script`]),
+/// so where the tool is missing cargo reports it *ignored* with the install
+/// command; this check is for when it runs anyway (under CI, where nothing
+/// is ignored, or with `--include-ignored`).
+pub fn require(tool: Tool) {
+    assert!(tool.found(), "this test needs {}", tool.missing());
 }
 
+/// The outside programs a test may need ([`require`]), and where they are.
+pub use host_tools::{self, Tool};
 /// The signals a test sends ([`ServerChild::signal`]).
 pub use nix::sys::signal::Signal;
 pub use processes::{
     Leftover, MARKER_VAR, assert_nothing_left, new_marker, processes_under, processes_with_marker,
-    run_temp_dir,
+    resident_bytes, run_temp_dir,
 };
 pub use run::{
     BOUND, Run, assert_lists_every_listing, assert_port_in_use_reported,

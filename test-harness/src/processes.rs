@@ -96,6 +96,15 @@ pub fn assert_nothing_left(marker: &str, dir: &std::path::Path) {
     std::fs::remove_dir(dir).expect("remove the run's temp dir");
 }
 
+/// Resident memory of process `pid` in bytes, from `/proc/PID/status`
+/// (Linux only; `None` elsewhere or when the process is gone).
+pub fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// Every live process whose `/proc/PID` folder passes `wanted`.
 fn processes_where(wanted: impl Fn(&std::path::Path) -> bool) -> Vec<Leftover> {
     let Ok(entries) = std::fs::read_dir("/proc") else {

@@ -58,7 +58,7 @@ impl ServerChild {
 
     /// Its resident memory in bytes now (Linux: `/proc/PID/status`).
     pub fn resident_bytes(&self) -> u64 {
-        shared_util::sys::resident_bytes(self.pid()).unwrap_or(0)
+        crate::processes::resident_bytes(self.pid()).unwrap_or(0)
     }
 
     /// Starts `command` (stdin, stdout and stderr are set here). With
@@ -105,9 +105,8 @@ impl ServerChild {
             }
             None => {
                 let line = server.wait_for("listening on ");
-                server.port = shared_util::net::listening_address(&line)
-                    .unwrap_or_else(|| panic!("no address in {line:?}"))
-                    .port();
+                server.port =
+                    announced_port(&line).unwrap_or_else(|| panic!("no address in {line:?}"));
             }
         }
         server
@@ -115,7 +114,7 @@ impl ServerChild {
 
     /// `127.0.0.1:PORT`.
     pub fn address(&self) -> std::net::SocketAddr {
-        shared_util::net::loopback(self.port)
+        std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, self.port))
     }
 
     /// A blocking client whose reads and writes give up after
@@ -298,4 +297,17 @@ pub fn assert_echo_survives_fd_exhaustion(server: &mut ServerChild, what: &str) 
         "{what}: logged once:\n{}",
         server.output()
     );
+}
+
+/// The port in a server's `listening on 127.0.0.1:PORT` line, the line
+/// every server listing prints (`shared_util::net::announce`) and the demo
+/// server prints as `listening on http://127.0.0.1:PORT`.
+fn announced_port(line: &str) -> Option<u16> {
+    let (_, rest) = line.split_once("listening on ")?;
+    let word = rest
+        .split_whitespace()
+        .next()?
+        .trim_start_matches("http://");
+    let address: std::net::SocketAddr = word.trim_end_matches([',', '.', ';']).parse().ok()?;
+    Some(address.port())
 }

@@ -10,15 +10,15 @@
 //! [`TMUX_WAIT`]. Dropping a `Tmux` kills its server and whatever still
 //! runs in it.
 //!
-//! Where tmux is not installed, [`Tmux::start`] prints a note and returns
-//! `None`, and the test returns early:
+//! A test that uses it carries
+//! `#[cfg_attr(not(has_tmux), ignore = "tmux not found: apt-get install tmux")]`,
+//! so a machine without tmux reports it ignored; run anyway, [`Tmux::start`]
+//! fails saying what to install.
 //!
 //! ```no_run
 //! use test_harness::tmux::{self, Tmux};
 //!
-//! let Some(tmux) = Tmux::start("top", (100, 30), &tmux::then_report_exit("top")) else {
-//!     return; // no tmux here: skipped, with a note
-//! };
+//! let tmux = Tmux::start("top", (100, 30), &tmux::then_report_exit("top"));
 //! tmux.wait_for("load average");
 //! tmux.keys(&["q"]);
 //! assert!(tmux.wait_for("EXITED").contains("EXITED 0"));
@@ -47,23 +47,11 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    /// Whether tmux runs here.
-    pub fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
     /// Starts `command` (a shell command line) in a detached session of
     /// `width` columns and `height` rows, on a new private server named
-    /// after `test`. Without tmux, prints a note naming `test` and returns
-    /// `None`.
-    pub fn start(test: &str, (width, height): (u16, u16), command: &str) -> Option<Self> {
-        if !Self::available() {
-            println!("note: tmux is not installed; skipping the terminal test {test}");
-            return None;
-        }
+    /// after `test`. Fails saying what to install where tmux is missing.
+    pub fn start(test: &str, (width, height): (u16, u16), command: &str) -> Self {
+        crate::require(crate::Tool::Tmux);
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let tmux = Tmux {
             socket: std::env::temp_dir().join(format!(
@@ -89,7 +77,7 @@ impl Tmux {
             "tmux new-session failed: {}",
             String::from_utf8_lossy(&started.stderr)
         );
-        Some(tmux)
+        tmux
     }
 
     /// Runs one tmux command (`args`) on this server; returns what it
@@ -235,10 +223,9 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(has_tmux), ignore = "tmux not found: apt install tmux")]
     fn a_session_shows_its_command_takes_keys_and_ends_on_drop() {
-        let Some(tmux) = Tmux::start("harness", (80, 24), &then_report_exit("cat")) else {
-            return;
-        };
+        let tmux = Tmux::start("harness", (80, 24), &then_report_exit("cat"));
         tmux.keys(&["hello", "Enter"]);
         // The terminal echoes the line, then cat prints it back.
         tmux.wait("the line twice", |s| s.matches("hello").count() == 2);

@@ -1,29 +1,27 @@
 //! Listings 3.1–3.7 over real TCP: blocking, non-blocking, busy-waiting and
 //! selector servers, driven by clients in this test.
 
-mod common;
-
 use std::io::{ErrorKind, Read as _, Write as _};
 use std::time::Duration;
 
-use common::{BIN, round_trip};
+use crate::common::{BIN, round_trip};
 use test_harness::run_bin;
 
 #[test]
 fn listing_3_1_reports_the_address_of_the_client_it_accepts() {
-    let mut server = common::start(&["3.1"]);
+    let mut server = crate::common::start(&["3.1"]);
     let client = server.connect();
     let local = client.local_addr().unwrap();
     server.wait_for(&format!("I got a connection from {local}!"));
-    assert_eq!(server.wait_exit(common::WAIT), Some(0));
+    assert_eq!(server.wait_exit(crate::common::WAIT), Some(0));
 }
 
 #[test]
 fn listing_3_2_reads_two_bytes_at_a_time_and_echoes_the_line() {
-    let mut server = common::start(&["3.2"]);
+    let mut server = crate::common::start(&["3.2"]);
     let mut client = server.connect();
     assert_eq!(round_trip(&mut client, b"hello\r\n"), b"hello\r\n");
-    assert_eq!(server.wait_exit(common::WAIT), Some(0));
+    assert_eq!(server.wait_exit(crate::common::WAIT), Some(0));
     let chunks: Vec<&String> = server
         .seen
         .iter()
@@ -41,7 +39,7 @@ fn listing_3_2_reads_two_bytes_at_a_time_and_echoes_the_line() {
 
 #[test]
 fn listing_3_3_serves_the_second_client_only_after_the_first_finishes() {
-    let mut server = common::start(&["3.3"]);
+    let mut server = crate::common::start(&["3.3"]);
     let mut first = server.connect();
     assert_eq!(round_trip(&mut first, b"first\r\n"), b"first\r\n");
 
@@ -72,7 +70,7 @@ fn listing_3_3_serves_the_second_client_only_after_the_first_finishes() {
     );
 
     drop(first); // the first client finishes
-    second.set_read_timeout(Some(common::WAIT)).unwrap();
+    second.set_read_timeout(Some(crate::common::WAIT)).unwrap();
     second.read_exact(&mut echo).unwrap();
     assert_eq!(&echo, b"second\r\n");
     server.wait_for(r#"is: b"second\r\n""#);
@@ -105,7 +103,7 @@ fn listing_3_5_crashes_on_would_block_and_reports_it() {
 
 /// 3.6 and 3.7 no longer let a silent client hold up the others.
 fn a_silent_client_does_not_block_another(id: &str) {
-    let mut server = common::start(&[id]);
+    let mut server = crate::common::start(&[id]);
     let silent = server.connect();
     server.wait_for(&format!(
         "I got a connection from {}!",
@@ -130,10 +128,10 @@ fn listing_3_7_serves_a_client_while_another_stays_silent() {
 
 #[test]
 fn listing_3_7_echoes_a_megabyte_exactly() {
-    let server = common::start(&["3.7"]);
+    let server = crate::common::start(&["3.7"]);
     let client = server.connect();
     let message: Vec<u8> = (0..1 << 20).map(|i: u32| (i * 7 % 251) as u8).collect();
-    common::round_trip_big(&client, &message);
+    crate::common::round_trip_big(&client, &message);
 }
 
 /// The CPU seconds in `while idle for 2.0 s the server used 1.98 s of CPU time`.

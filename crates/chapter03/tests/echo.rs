@@ -2,13 +2,11 @@
 //! `load` tool, over real TCP: load, bad clients, running out of file
 //! descriptors, and shutdown.
 
-mod common;
-
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{BIN, round_trip, round_trip_big};
+use crate::common::{BIN, round_trip, round_trip_big};
 use nix::sys::signal::Signal;
 use rand::{Rng as _, RngCore as _};
 use test_harness::run_bin;
@@ -17,7 +15,7 @@ const ECHO_SERVERS: [&str; 2] = ["3.8", "3.10"];
 
 #[test]
 fn listing_3_8_echoes_for_200_concurrent_clients_byte_for_byte() {
-    let server = common::start(&["3.8"]);
+    let server = crate::common::start(&["3.8"]);
     let address = server.address();
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(200));
     let clients: Vec<_> = (0..200u32)
@@ -25,7 +23,7 @@ fn listing_3_8_echoes_for_200_concurrent_clients_byte_for_byte() {
             let barrier = barrier.clone();
             std::thread::spawn(move || {
                 let mut stream = TcpStream::connect(address).unwrap();
-                stream.set_read_timeout(Some(common::WAIT)).unwrap();
+                stream.set_read_timeout(Some(crate::common::WAIT)).unwrap();
                 barrier.wait(); // all 200 connected at once before anyone sends
                 for round in 0..5u32 {
                     let message: Vec<u8> = (0..100 + n).map(|i| (i ^ n ^ round) as u8).collect();
@@ -43,7 +41,7 @@ fn listing_3_8_echoes_for_200_concurrent_clients_byte_for_byte() {
 fn random_payloads_up_to_a_mebibyte_round_trip_exactly() {
     let mut rng = rand::rng();
     for id in ECHO_SERVERS {
-        let server = common::start(&[id]);
+        let server = crate::common::start(&[id]);
         let client = server.connect();
         for size in [1, 2, 1023, 1024, 1025, 65_536, 300_001, 1 << 20] {
             let mut message = vec![0u8; size];
@@ -63,7 +61,7 @@ fn random_payloads_up_to_a_mebibyte_round_trip_exactly() {
 #[test]
 fn non_utf8_and_zero_length_writes_are_fine() {
     for id in ECHO_SERVERS {
-        let server = common::start(&[id]);
+        let server = crate::common::start(&[id]);
         let mut client = server.connect();
         client.write_all(b"").unwrap();
         let bytes = [0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, b'\r', b'\n'];
@@ -76,7 +74,7 @@ fn non_utf8_and_zero_length_writes_are_fine() {
 #[test]
 fn abrupt_disconnects_and_resets_leave_the_server_serving() {
     for id in ECHO_SERVERS {
-        let mut server = common::start(&[id]);
+        let mut server = crate::common::start(&[id]);
         let mut survivor = server.connect();
         assert_eq!(round_trip(&mut survivor, b"before\r\n"), b"before\r\n");
 
@@ -114,7 +112,7 @@ fn abrupt_disconnects_and_resets_leave_the_server_serving() {
 
 #[test]
 fn listing_3_10_boom_fails_one_connection_while_another_keeps_echoing() {
-    let mut server = common::start(&["3.10"]);
+    let mut server = crate::common::start(&["3.10"]);
     let mut steady = server.connect();
     let mut bomber = server.connect();
     assert_eq!(round_trip(&mut steady, b"one\r\n"), b"one\r\n");
@@ -138,7 +136,7 @@ fn listing_3_10_boom_fails_one_connection_while_another_keeps_echoing() {
 
 #[test]
 fn listing_3_10_finishes_within_the_grace_period_after_sigint_and_echoes_what_was_sent() {
-    let mut server = common::start(&["3.10"]);
+    let mut server = crate::common::start(&["3.10"]);
     let mut client = server.connect();
     let local = client.local_addr().unwrap();
     server.wait_for(&format!("Got a connection from {local}"));
@@ -184,7 +182,7 @@ fn listing_3_10_finishes_within_the_grace_period_after_sigint_and_echoes_what_wa
 
 #[test]
 fn listing_3_10_on_sigterm_lets_connections_that_finish_go_quietly() {
-    let mut server = common::start(&["3.10"]);
+    let mut server = crate::common::start(&["3.10"]);
     let mut client = server.connect();
     assert_eq!(round_trip(&mut client, b"hi\r\n"), b"hi\r\n");
     server.signal(Signal::SIGTERM);
@@ -205,7 +203,7 @@ fn listing_3_10_on_sigterm_lets_connections_that_finish_go_quietly() {
 #[test]
 fn listing_3_9_reports_the_tasks_it_cancels_on_sigint() {
     for signal in [Signal::SIGINT, Signal::SIGTERM] {
-        let mut server = common::start_plain(&["3.9"], "press Ctrl-C");
+        let mut server = crate::common::start_plain(&["3.9"], "press Ctrl-C");
         server.signal(signal);
         assert_eq!(server.wait_exit(Duration::from_secs(10)), Some(0));
         let output = server.output();
@@ -230,7 +228,7 @@ fn listing_3_10_holds_thousands_of_simultaneous_connections() {
         connections >= 500,
         "file-descriptor limit too low: {limit:?}"
     );
-    let server = common::start(&["3.10"]);
+    let server = crate::common::start(&["3.10"]);
     let mut streams: Vec<TcpStream> = (0..connections).map(|_| server.connect()).collect();
     for (n, stream) in streams.iter_mut().enumerate() {
         let message = format!("{n}\r\n");
@@ -248,14 +246,14 @@ fn running_out_of_file_descriptors_does_not_stop_the_server() {
     // edge-triggered readiness, waited for an event that never came for the
     // queued clients.
     for id in ["3.6", "3.7", "3.8", "3.10"] {
-        let mut server = common::start_with_fd_limit(64, &[id]);
+        let mut server = crate::common::start_with_fd_limit(64, &[id]);
         test_harness::assert_echo_survives_fd_exhaustion(&mut server, id);
     }
 }
 
 #[test]
 fn the_load_tool_verifies_every_byte_against_3_8() {
-    let server = common::start(&["3.8"]);
+    let server = crate::common::start(&["3.8"]);
     let addr = server.address().to_string();
     let run = run_bin(
         BIN,

@@ -16,7 +16,7 @@ fn demo(id: &str) -> Run {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter03::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 3, chapter03::CHAPTER.ids());
     let expected: Vec<String> = (1..=10).map(|n| format!("3.{n}")).collect();
     assert_eq!(ids, expected);
 }

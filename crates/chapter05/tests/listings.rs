@@ -4,7 +4,7 @@
 //! loaded with the book's products), passed with `--database-url`, so
 //! tests run in parallel without seeing each other's rows. Claims are
 //! checked by rows and counts, never by time. Without PostgreSQL the tests
-//! say they are skipped, except under CI, where that is a failure.
+//! that need it are reported ignored, except under CI, where they fail.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -21,30 +21,26 @@ struct Server {
     creating: Mutex<()>,
 }
 
-/// The shared server, started on first use; `None` (after a note) where
-/// PostgreSQL is not installed. It is never dropped: when this test
-/// process ends, its supervisor stops it and deletes its directory.
-fn server() -> Option<&'static Server> {
-    static SERVER: OnceLock<Option<Server>> = OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            if !test_harness::needs_postgres("chapter 5's listings") {
-                return None;
-            }
-            let database = DemoDatabase::start().expect("the demo database starts");
-            sql(database.url().as_str(), "CREATE DATABASE loaded");
-            products::prepare_blocking(
-                &url_in(&database, "loaded"),
-                Stage::Products,
-                products::DEFAULT_SEED,
-            )
-            .expect("the products load");
-            Some(Server {
-                database,
-                creating: Mutex::new(()),
-            })
-        })
-        .as_ref()
+/// The shared server, started on first use. It is never dropped: when
+/// this test process ends, its supervisor stops it and deletes its
+/// directory.
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        test_harness::require(test_harness::Tool::Postgres);
+        let database = DemoDatabase::start().expect("the demo database starts");
+        sql(database.url().as_str(), "CREATE DATABASE loaded");
+        products::prepare_blocking(
+            &url_in(&database, "loaded"),
+            Stage::Products,
+            products::DEFAULT_SEED,
+        )
+        .expect("the products load");
+        Server {
+            database,
+            creating: Mutex::new(()),
+        }
+    })
 }
 
 fn url_in(database: &DemoDatabase, name: &str) -> DatabaseUrl {
@@ -80,15 +76,15 @@ fn value(url: &str, query: &str) -> String {
 }
 
 /// A database of this test's own: empty, or a copy of the loaded one.
-fn database(name: &str, loaded: bool) -> Option<String> {
-    let server = server()?;
+fn database(name: &str, loaded: bool) -> String {
+    let server = server();
     let _one_at_a_time = server.creating.lock().unwrap();
     let template = if loaded { "loaded" } else { "template0" };
     sql(
         server.database.url().as_str(),
         &format!("CREATE DATABASE {name} TEMPLATE {template}"),
     );
-    Some(url_in(&server.database, name).as_str().to_owned())
+    url_in(&server.database, name).as_str().to_owned()
 }
 
 fn run(url: &str, args: &[&str]) -> Run {
@@ -107,10 +103,12 @@ fn product_ids(run: &Run) -> Vec<i32> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_1_connects_and_prints_the_version() {
-    let Some(url) = database("t_5_1", false) else {
-        return;
-    };
+    let url = database("t_5_1", false);
     let run = run(&url, &["5.1"]);
     assert!(
         run.stdout.starts_with("Connected! Postgres version is 1"),
@@ -135,10 +133,12 @@ fn listing_5_2_prints_every_statement() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_3_creates_the_schema_and_runs_again() {
-    let Some(url) = database("t_5_3", false) else {
-        return;
-    };
+    let url = database("t_5_3", false);
     let first = run(&url, &["5.3"]);
     assert_eq!(
         first.lines(),
@@ -161,10 +161,12 @@ fn listing_5_3_creates_the_schema_and_runs_again() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_4_builds_the_schema_it_needs_and_prints_two_brands() {
-    let Some(url) = database("t_5_4", false) else {
-        return;
-    };
+    let url = database("t_5_4", false);
     let run = run(&url, &["5.4"]);
     assert_eq!(run.lines(), ["id: 1, name: Levis", "id: 2, name: Seven"]);
     assert!(
@@ -175,10 +177,12 @@ fn listing_5_4_builds_the_schema_it_needs_and_prints_two_brands() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_5_inserts_100_brands_repeatably() {
-    let (Some(first), Some(second)) = (database("t_5_5a", false), database("t_5_5b", false)) else {
-        return;
-    };
+    let (first, second) = (database("t_5_5a", false), database("t_5_5b", false));
     let a = run(&first, &["5.5", "--seed", "7"]);
     let b = run(&second, &["5.5", "--seed", "7"]);
     assert!(
@@ -194,10 +198,12 @@ fn listing_5_5_inserts_100_brands_repeatably() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_6_inserts_1000_products_and_100000_skus() {
-    let Some(url) = database("t_5_6", false) else {
-        return;
-    };
+    let url = database("t_5_6", false);
     let run = run(&url, &["5.6"]);
     assert!(
         run.stdout
@@ -211,10 +217,12 @@ fn listing_5_6_inserts_1000_products_and_100000_skus() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_7_runs_two_queries_on_two_connections() {
-    let Some(url) = database("t_5_7", true) else {
-        return;
-    };
+    let url = database("t_5_7", true);
     let run = run(&url, &["5.7"]);
     let lines = run.lines();
     assert_eq!(lines[0], "a pool of 6 connection(s)");
@@ -230,10 +238,12 @@ fn listing_5_7_runs_two_queries_on_two_connections() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_8_runs_the_queries_both_ways() {
-    let Some(url) = database("t_5_8", true) else {
-        return;
-    };
+    let url = database("t_5_8", true);
     let run = run(&url, &["5.8", "--queries", "300", "--pool", "3"]);
     let skus: usize = value(&url, "SELECT count(*) FROM sku WHERE product_id = 100")
         .parse()
@@ -271,19 +281,23 @@ fn listing_5_8_runs_the_queries_both_ways() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_9_commits_both_rows() {
-    let Some(url) = database("t_5_9", false) else {
-        return;
-    };
+    let url = database("t_5_9", false);
     let run = run(&url, &["5.9"]);
     assert_eq!(run.lines(), [r#"["brand_1", "brand_2"]"#]);
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_10_rolls_back_and_leaves_nothing() {
-    let Some(url) = database("t_5_10", false) else {
-        return;
-    };
+    let url = database("t_5_10", false);
     let run = run(&url, &["5.10"]);
     assert_eq!(
         run.lines(),
@@ -297,10 +311,12 @@ fn listing_5_10_rolls_back_and_leaves_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_11_keeps_the_outer_row_after_the_savepoint_fails() {
-    let Some(url) = database("t_5_11", false) else {
-        return;
-    };
+    let url = database("t_5_11", false);
     let run = run(&url, &["5.11"]);
     assert_eq!(
         run.lines(),
@@ -312,10 +328,12 @@ fn listing_5_11_keeps_the_outer_row_after_the_savepoint_fails() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_12_commits_by_hand() {
-    let Some(url) = database("t_5_12", false) else {
-        return;
-    };
+    let url = database("t_5_12", false);
     let run = run(&url, &["5.12"]);
     assert_eq!(
         run.lines(),
@@ -335,10 +353,12 @@ fn generator_listings_match_their_snapshots() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_15_streams_every_product() {
-    let Some(url) = database("t_5_15", true) else {
-        return;
-    };
+    let url = database("t_5_15", true);
     let run = run(&url, &["5.15"]);
     let ids = product_ids(&run);
     assert_eq!(ids.len(), 1000);
@@ -350,20 +370,24 @@ fn listing_5_15_streams_every_product() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_16_skips_500_and_fetches_the_next_100() {
-    let Some(url) = database("t_5_16", true) else {
-        return;
-    };
+    let url = database("t_5_16", true);
     let run = run(&url, &["5.16"]);
     assert_eq!(run.lines()[0], "moved forward 500 rows");
     assert_eq!(product_ids(&run), (501..=600).collect::<Vec<_>>());
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_5_17_takes_five_and_closes_the_cursor() {
-    let Some(url) = database("t_5_17", true) else {
-        return;
-    };
+    let url = database("t_5_17", true);
     let run = run(&url, &["5.17"]);
     assert_eq!(product_ids(&run), [1, 2, 3, 4, 5]);
     assert_eq!(
@@ -379,10 +403,12 @@ fn listing_5_17_takes_five_and_closes_the_cursor() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn connection_errors_are_one_line_without_the_password() {
-    let Some(server) = server() else {
-        return;
-    };
+    let server = server();
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = free.local_addr().unwrap().port();
     drop(free);

@@ -8,12 +8,11 @@ use test_harness::tmux::{self, Tmux};
 const BIN: &str = env!("CARGO_BIN_EXE_chapter07");
 
 #[test]
+#[cfg_attr(not(has_tmux), ignore = "tmux not found: apt install tmux")]
 fn the_load_tester_renders_runs_and_quits_on_q() {
     // The shell prints a marker after the app ends, so its exit is visible.
     let command = tmux::then_report_exit(&format!("{BIN} 7.13 --requests 30"));
-    let Some(tmux) = Tmux::start("chapter07-tui", (100, 30), &command) else {
-        return;
-    };
+    let tmux = Tmux::start("chapter07-tui", (100, 30), &command);
 
     let screen = tmux.wait_for("press s to start");
     assert!(
@@ -35,11 +34,10 @@ fn the_load_tester_renders_runs_and_quits_on_q() {
 }
 
 #[test]
+#[cfg_attr(not(has_tmux), ignore = "tmux not found: apt install tmux")]
 fn listing_7_12_says_hello_on_enter_and_closes_on_q() {
     let command = tmux::then_report_exit(&format!("{BIN} 7.12"));
-    let Some(tmux) = Tmux::start("chapter07-hello", (80, 20), &command) else {
-        return;
-    };
+    let tmux = Tmux::start("chapter07-hello", (80, 20), &command);
     let screen = tmux.wait_for("Say hello");
     assert!(!screen.contains("Hello there!"), "{screen}");
     tmux.keys(&["Enter"]);

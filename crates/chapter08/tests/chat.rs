@@ -1,16 +1,14 @@
 //! The servers of 8.12 and 8.13 and the scripted client of 8.14, over real
 //! TCP. Delivery is checked by counts and order, never by time.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::{BIN, Client};
+use crate::common::{BIN, Client};
 use test_harness::run_bin;
 
 #[test]
 fn the_stream_server_greets_echoes_and_announces() {
-    let server = common::start(&["8.12"]);
+    let server = crate::common::start(&["8.12"]);
     let mut a = Client::connect(server.port);
     a.expect("Welcome! 1 user(s) are online!");
     let mut b = Client::connect(server.port);
@@ -44,7 +42,7 @@ fn demos_run_a_scripted_session_and_stop() {
 
 #[test]
 fn the_chat_protocol_welcomes_broadcasts_and_says_goodbye() {
-    let server = common::start(&["8.13"]);
+    let server = crate::common::start(&["8.13"]);
     let (mut ann, welcome) = Client::join(server.port, "ann");
     assert_eq!(welcome, "Welcome! 1 user(s) are online!");
     let (mut bob, welcome) = Client::join(server.port, "bob");
@@ -61,7 +59,7 @@ fn the_chat_protocol_welcomes_broadcasts_and_says_goodbye() {
 fn fifty_clients_receive_every_message_in_order_per_sender() {
     const CLIENTS: usize = 50;
     const MESSAGES: usize = 20;
-    let server = common::start(&["8.13"]);
+    let server = crate::common::start(&["8.13"]);
     let mut clients = Vec::new();
     for i in 0..CLIENTS {
         let (client, welcome) = Client::join(server.port, &format!("c{i}"));
@@ -112,7 +110,7 @@ fn fifty_clients_receive_every_message_in_order_per_sender() {
 #[test]
 fn a_client_that_never_reads_is_dropped_and_the_others_get_everything() {
     const BIG: usize = 1000;
-    let mut server = common::start(&["8.13"]);
+    let mut server = crate::common::start(&["8.13"]);
     let (silent, _) = Client::join(server.port, "silent");
     let (mut talker, _) = Client::join(server.port, "talker");
     let (mut listener, _) = Client::join(server.port, "listener");
@@ -148,7 +146,7 @@ fn a_client_that_never_reads_is_dropped_and_the_others_get_everything() {
 
 #[test]
 fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
-    let server = common::start(&["8.13"]);
+    let server = crate::common::start(&["8.13"]);
     let (_ann, _) = Client::join(server.port, "ann");
     let cases: [(&[u8], &str); 4] = [
         (
@@ -184,7 +182,7 @@ fn bad_input_gets_its_answer_and_the_server_keeps_serving() {
 
 #[test]
 fn an_idle_client_is_disconnected() {
-    let server = common::start(&["8.13", "--idle-timeout", "1"]);
+    let server = crate::common::start(&["8.13", "--idle-timeout", "1"]);
     let (mut sleepy, _) = Client::join(server.port, "sleepy");
     sleepy.expect("Disconnected: idle for 1 second(s)");
     assert_eq!(sleepy.line(), None);
@@ -192,7 +190,7 @@ fn an_idle_client_is_disconnected() {
 
 #[test]
 fn the_scripted_client_sends_lines_and_prints_what_arrives() {
-    let server = common::start(&["8.13"]);
+    let server = crate::common::start(&["8.13"]);
     let (mut watcher, _) = Client::join(server.port, "watcher");
     let port = server.port.to_string();
     let run = run_bin(
@@ -268,7 +266,7 @@ fn the_chat_server_rides_out_running_out_of_file_descriptors() {
 
 #[test]
 fn silent_and_partial_clients_hold_up_nobody_and_ctrl_c_ends_the_chat_server() {
-    let mut server = common::start(&["8.13"]);
+    let mut server = crate::common::start(&["8.13"]);
     let _silent = Client::connect(server.port);
     let mut partial = Client::connect(server.port);
     partial.send("CONNECT half"); // no newline: a partial first line

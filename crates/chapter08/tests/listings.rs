@@ -215,7 +215,7 @@ fn full_screen_apps_refuse_piped_input_with_one_line() {
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter08::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 8, chapter08::CHAPTER.ids());
     let expected: Vec<String> = (1..=14).map(|n| format!("8.{n}")).collect();
     assert_eq!(ids, expected);
 }

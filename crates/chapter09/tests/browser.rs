@@ -3,53 +3,16 @@
 //! show 2; one closes and the other shows 1.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium
-//! chromium-driver`; `.ci/run` installs them). Without them the test says
-//! it is skipped, except under CI, where that is a failure.
-
-mod common;
+//! chromium-driver`; `.ci/run` installs them). Without them the test is
+//! reported ignored, except under CI, where it fails.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::BIN;
+use crate::common::BIN;
 use fantoccini::{Client, ClientBuilder, Locator};
-use test_harness::{ServerChild, Signal};
-
-/// The first of `names` found in PATH or in `extra` directories.
-fn find(names: &[&str], extra: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
-        .chain(extra.iter().map(PathBuf::from))
-        .collect();
-    names
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// chromedriver and the browser binary, or `None` (skipped) outside CI.
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let driver = find(&["chromedriver"], &["/usr/lib/chromium"]);
-    // Debian's /usr/bin/chromium is a wrapper script; the binary is beside the driver.
-    let chromium = find(&["chromium"], &[]).map(|wrapper| {
-        let real = PathBuf::from("/usr/lib/chromium/chromium");
-        if real.is_file() { real } else { wrapper }
-    });
-    let chromium = chromium.or_else(|| find(&["chromium-browser", "google-chrome"], &[]));
-    match (driver, chromium) {
-        (Some(driver), Some(chromium)) => Some((driver, chromium)),
-        _ => {
-            let message = "no chromium and chromedriver found: install them (apt-get install chromium chromium-driver)";
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI needs a browser: {message}"
-            );
-            eprintln!("skipped: {message}");
-            None
-        }
-    }
-}
+use test_harness::{ServerChild, Signal, Tool};
 
 /// chromedriver on a free port, killed when dropped.
 struct Driver {
@@ -106,10 +69,14 @@ async fn wait_for_count(client: &Client, expected: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "chromium not found: apt install chromium chromium-driver"
+)]
 fn two_tabs_show_2_and_closing_one_shows_1() {
-    let Some((driver, chromium)) = browser() else {
-        return;
-    };
+    test_harness::require(Tool::Chromium);
+    let browser = test_harness::host_tools::chromium().expect("chromium is here");
+    let (driver, chromium) = (browser.driver, browser.browser);
     let mut server = ServerChild::start(BIN, &["9.10"]);
     let page = format!("http://127.0.0.1:{}/", server.port);
     let driver = Driver::start(&driver);

@@ -1,11 +1,9 @@
 //! The websocket counter (9.9) and its page (9.10), driven by Rust
 //! websocket clients (tokio-tungstenite) over real TCP.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{BIN, get};
+use crate::common::{BIN, get};
 use futures::{SinkExt as _, StreamExt as _};
 use test_harness::{ServerChild, Signal};
 use tokio_tungstenite::tungstenite::Message;

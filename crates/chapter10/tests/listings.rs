@@ -4,19 +4,16 @@
 //! with a snapshot; the services and the backend-for-frontend are checked
 //! by statuses, bodies and the services' call counts, never by wall time.
 
-mod common;
-
 use test_harness::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
 
-/// Runs a listing against the shared server's database, or `None` where
-/// PostgreSQL is missing (after a note).
-fn run_db(args: &[&str]) -> Option<Run> {
-    let url = common::database_url()?;
+/// Runs a listing against the shared server's database.
+fn run_db(args: &[&str]) -> Run {
+    let url = crate::common::database_url();
     let mut all = args.to_vec();
     all.extend(["--database-url", url]);
-    Some(run_ok(BIN, &all))
+    run_ok(BIN, &all)
 }
 
 /// The text after `marker` on the lines containing it.
@@ -36,12 +33,13 @@ fn timer_listings_match_their_snapshots() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_2_creates_both_databases_with_six_rows_each() {
     // A demo database of its own: this listing drops and refills the
     // tables the other tests' services read.
-    if common::database_url().is_none() {
-        return;
-    }
     let run = run_ok(BIN, &["10.2"]);
     assert!(
         run.stdout.contains("database cart: CREATE DATABASE"),
@@ -57,10 +55,12 @@ fn listing_10_2_creates_both_databases_with_six_rows_each() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_4_opens_six_connections_per_pool_and_closes_them() {
-    let Some(run) = run_db(&["10.4"]) else {
-        return;
-    };
+    let run = run_db(&["10.4"]);
     assert_eq!(
         run.stdout
             .matches("6 connection(s) open, the server counts 6")
@@ -90,10 +90,12 @@ fn listing_10_1_answers_a_stock_count_for_each_product() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listings_10_5_and_10_6_answer_each_users_products_and_400_for_a_bad_id() {
-    let Some(favorites) = run_db(&["10.5", "--demo"]) else {
-        return;
-    };
+    let favorites = run_db(&["10.5", "--demo"]);
     let product_ids = r#"[{"product_id":1},{"product_id":2},{"product_id":3}]"#;
     assert!(
         favorites
@@ -109,7 +111,7 @@ fn listings_10_5_and_10_6_answer_each_users_products_and_400_for_a_bad_id() {
             .contains("GET /users/x/favorites -> 400 Bad Request")
     );
 
-    let cart = run_db(&["10.6", "--demo"]).unwrap();
+    let cart = run_db(&["10.6", "--demo"]);
     let user = |n: u32| {
         let line = after(&cart, &format!("GET /users/{n}/cart -> 200 OK in "));
         line[0][line[0].find(": ").unwrap() + 2..].to_owned()
@@ -120,10 +122,12 @@ fn listings_10_5_and_10_6_answer_each_users_products_and_400_for_a_bad_id() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_7_lists_the_catalogue() {
-    let Some(run) = run_db(&["10.7", "--demo", "--catalogue", "3"]) else {
-        return;
-    };
+    let run = run_db(&["10.7", "--demo", "--catalogue", "3"]);
     assert!(
         run.stdout.contains("GET /products -> 200 OK in "),
         "{}",
@@ -151,10 +155,12 @@ fn listing_10_7_lists_the_catalogue() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_8_answers_the_page_and_leaves_no_call_running() {
-    let Some(run) = run_db(&["10.8", "--demo"]) else {
-        return;
-    };
+    let run = run_db(&["10.8", "--demo"]);
     assert!(
         run.stdout.contains("GET /products/all -> 200 OK"),
         "{}",
@@ -170,10 +176,12 @@ fn listing_10_8_answers_the_page_and_leaves_no_call_running() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_8_takes_faults_from_the_command_line() {
-    let Some(run) = run_db(&["10.8", "--demo", "--fault", "products=slow"]) else {
-        return;
-    };
+    let run = run_db(&["10.8", "--demo", "--fault", "products=slow"]);
     assert!(run.stdout.contains("products service on 127.0.0.1:"));
     assert!(
         run.stdout.contains("(fault switch: slow)"),
@@ -191,10 +199,12 @@ fn listing_10_8_takes_faults_from_the_command_line() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn listing_10_8a_walks_through_every_failure() {
-    let Some(run) = run_db(&["10.8a"]) else {
-        return;
-    };
+    let run = run_db(&["10.8a"]);
     let statuses: Vec<&str> = after(&run, "GET /products/all -> ")
         .into_iter()
         .map(|rest| rest.split(" in ").next().unwrap())

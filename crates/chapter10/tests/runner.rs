@@ -7,15 +7,15 @@ use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
 use test_harness::{
-    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, assert_nothing_left,
-    needs_postgres, new_marker, run_bin, run_bin_with, run_temp_dir,
+    MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, assert_nothing_left, new_marker,
+    run_bin, run_bin_with, run_temp_dir,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter10::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 10, chapter10::CHAPTER.ids());
     assert_eq!(
         ids,
         [
@@ -45,10 +45,11 @@ fn the_services_refuse_virtual_time() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn all_runs_every_listing_stops_and_leaves_nothing() {
-    if !needs_postgres("all_runs_every_listing_stops_and_leaves_nothing") {
-        return;
-    }
     let marker = new_marker("ch10-all");
     let dir = run_temp_dir(&marker);
     let run = run_bin_with(
@@ -79,9 +80,6 @@ fn all_runs_every_listing_stops_and_leaves_nothing() {
 /// the page over plain HTTP/1.0, sends `signal`, and checks the run ends
 /// and leaves nothing: no service, no PostgreSQL, no temp files.
 fn serve_then(signal: Signal) {
-    if !needs_postgres(&format!("serving 10.8 until {signal}")) {
-        return;
-    }
     let marker = new_marker(&format!("ch10-{signal}"));
     let dir = run_temp_dir(&marker);
     let mut command = std::process::Command::new(BIN);
@@ -109,17 +107,29 @@ fn serve_then(signal: Signal) {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn ctrl_c_stops_the_bff_and_its_services_and_leaves_nothing() {
     serve_then(Signal::SIGINT);
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn sigterm_stops_the_bff_like_ctrl_c() {
     // `timeout` and `kill` send SIGTERM; it used to be swallowed.
     serve_then(Signal::SIGTERM);
 }
 
 #[test]
+#[cfg_attr(
+    not(has_postgres),
+    ignore = "PostgreSQL not found: apt install postgresql"
+)]
 fn sigkill_leaves_no_service_and_no_database() {
     serve_then(Signal::SIGKILL);
 }

@@ -1,4 +1,4 @@
-//! The runner as a user meets it for chapter 11: list, unknown ids, all.
+//! The runner as a user meets it for chapter 11: list and all.
 
 use test_harness::{assert_lists_every_listing, run_bin};
 
@@ -6,20 +6,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter11::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 11, chapter11::CHAPTER.ids());
     let expected: Vec<String> = (1..=15).map(|n| format!("11.{n}")).collect();
     assert_eq!(ids, expected);
-}
-
-#[test]
-fn an_unknown_id_exits_2() {
-    let run = run_bin(BIN, &["11.16"], "");
-    assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("chapter 11 has no listing '11.16'"),
-        "{}",
-        run.stderr
-    );
 }
 
 #[test]

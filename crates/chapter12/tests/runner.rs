@@ -1,4 +1,4 @@
-//! The runner as a user meets it for chapter 12: list, unknown ids, the
+//! The runner as a user meets it for chapter 12: list, the
 //! listings that refuse a paused clock, all.
 
 use test_harness::{assert_lists_every_listing, run_bin};
@@ -7,20 +7,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_chapter12");
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter12::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 12, chapter12::CHAPTER.ids());
     let expected: Vec<String> = (1..=10).map(|n| format!("12.{n}")).collect();
     assert_eq!(ids, expected);
-}
-
-#[test]
-fn an_unknown_id_exits_2() {
-    let run = run_bin(BIN, &["12.11"], "");
-    assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("chapter 12 has no listing '12.11'"),
-        "{}",
-        run.stderr
-    );
 }
 
 #[test]

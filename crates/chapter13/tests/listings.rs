@@ -2,11 +2,9 @@
 //! children. Each run is checked by what it printed and, afterwards, by the
 //! process table: nothing it started may still be alive (see `common`).
 
-mod common;
-
 use std::time::Instant;
 
-use common::{Run, run_ok, run_with};
+use crate::common::{Run, run_ok, run_with};
 
 /// The seconds printed on `finished main in N second(s)`.
 fn main_seconds(run: &Run) -> f64 {
@@ -127,15 +125,15 @@ fn listing_13_7_starts_every_child_at_once() {
 }
 
 #[test]
+#[cfg_attr(not(has_gpg), ignore = "gpg not found: apt install gpg")]
 fn listing_13_7_makes_gpgs_home_before_starting_children() {
     // Where gpg never ran there is no ~/.gnupg, and many gpg children
     // starting at once race to create it: the losers fail with "can't
     // create directory ... File exists". The listing creates it (mode 0700)
     // before it starts any child; with no texts it starts none, so the
     // directory below can only come from the listing.
-    if !std::path::Path::new("/usr/bin/gpg").exists() {
-        return; // the worker fallback is tested below
-    }
+    // (Without gpg the worker stands in: tested below.)
+    test_harness::require(test_harness::Tool::Gpg);
     let home = std::env::temp_dir().join(format!("ch13-fresh-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let home_text = home.display().to_string();

@@ -2,19 +2,19 @@
 //! missing command is a one-line error naming it, and Ctrl-C kills and
 //! reaps every child.
 
-mod common;
-
 use std::io::{BufRead as _, BufReader};
 use std::time::{Duration, Instant};
 
-use common::{BIN, assert_no_leftovers, finish, launch, new_marker, processes_with, run_with};
+use crate::common::{
+    BIN, assert_no_leftovers, finish, launch, new_marker, processes_with, run_with,
+};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use test_harness::assert_lists_every_listing;
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, &chapter13::CHAPTER);
+    let ids = assert_lists_every_listing(BIN, 13, chapter13::CHAPTER.ids());
     let expected: Vec<String> = (1..=14).map(|n| format!("13.{n}")).collect();
     assert_eq!(ids, expected);
 }

@@ -1,38 +1,30 @@
 //! What the chapter's integration tests share: the binary, one demo
 //! database per test binary loaded with the book's products, and a
-//! blocking HTTP client. Without PostgreSQL the database tests say they
-//! are skipped, except under CI, where that is a failure.
+//! blocking HTTP client. Without PostgreSQL the database tests are
+//! reported ignored, except under CI, where they fail.
 #![allow(dead_code)]
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use shared_util::demo_db::{DemoDatabase, NO_POSTGRES, server_programs};
+use shared_util::demo_db::DemoDatabase;
 use shared_util::products::{self, Stage};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter09");
 
 /// The URL of a database loaded with the book's products, shared by the
-/// tests of this binary; `None` (after a note) without PostgreSQL. The
-/// server is never dropped: when the test process ends, its supervisor
-/// stops it and deletes its directory.
-pub fn database_url() -> Option<String> {
-    static DATABASE: OnceLock<Option<DemoDatabase>> = OnceLock::new();
+/// tests of this binary. The server is never dropped: when the test
+/// process ends, its supervisor stops it and deletes its directory.
+pub fn database_url() -> String {
+    static DATABASE: OnceLock<DemoDatabase> = OnceLock::new();
     let database = DATABASE.get_or_init(|| {
-        if server_programs().is_none() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI needs PostgreSQL: {NO_POSTGRES}"
-            );
-            eprintln!("skipped: {NO_POSTGRES}");
-            return None;
-        }
+        test_harness::require(test_harness::Tool::Postgres);
         let database = DemoDatabase::start().expect("the demo database starts");
         products::prepare_blocking(database.url(), Stage::Products, products::DEFAULT_SEED)
             .expect("the products load");
-        Some(database)
+        database
     });
-    database.as_ref().map(|d| d.url().as_str().to_owned())
+    database.url().as_str().to_owned()
 }
 
 /// Runs `query` on `url` and returns the first column of every row.

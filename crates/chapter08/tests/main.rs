@@ -1,0 +1,8 @@
+//! The integration tests of chapter08, in one executable with a module per
+//! topic: one link instead of one per file keeps `cargo test --workspace`
+//! quick and `target/` small.
+
+mod chat;
+mod common;
+mod listings;
+mod terminal;
