@@ -3,9 +3,11 @@
 //! `POST /order` puts an order (0 to 4 s of work, times `--scale`) on a
 //! queue of 10; five workers process orders in the background. A full queue
 //! makes the request wait, as `await queue.put` does (`--reject-when-full`:
-//! 503 instead). On Ctrl-C it stops taking orders, waits at most 10 s for
-//! `join`, then aborts the workers. Handlers share the queue through an `Arc`
-//! in axum's state, not the app's dict. `--demo`: 20 orders, then SIGINT.
+//! 503 instead). On Ctrl-C it stops taking orders (one still waiting for
+//! room is answered 503: it was never accepted), waits at most 10 s for
+//! `join`, then aborts the workers and names any order it lost. Handlers
+//! share the queue through an `Arc` in axum's state, not the app's dict.
+//! `--demo`: 20 orders, then SIGINT.
 //!
 //! Run: cargo run -p chapter12 -- 12.3 --demo --scale 0.1
 
@@ -18,7 +20,7 @@ use axum::routing::post;
 use shared_util::Ctx;
 use tokio::task::JoinHandle;
 
-use crate::order_server::{Orders, SHUTDOWN_BOUND, serve_until_ctrl_c};
+use crate::order_server::{Orders, serve_until_ctrl_c};
 use crate::queue::{Queue, Store};
 
 /// An order: its number and how many seconds of work it is (the book's
@@ -42,7 +44,7 @@ async fn process_order_worker(worker_id: usize, app: Arc<OrderApp>) {
         println!("Worker {worker_id}: Processing order {order:?}");
         tokio::time::sleep(app.orders.work(order.seconds)).await;
         println!("Worker {worker_id}: Processed order {order:?}");
-        app.orders.note_processed();
+        app.orders.note_processed(order.id);
         app.queue
             .task_done()
             .expect("one task_done per order taken");
@@ -56,13 +58,18 @@ async fn place_order(State(app): State<Arc<OrderApp>>) -> Response {
 }
 
 /// Puts the order on the queue, waiting for room (or, with
-/// `--reject-when-full`, answering 503 when there is none).
+/// `--reject-when-full`, answering 503 when there is none). Once the shop
+/// is closing, the answer is 503 and the order is not accepted, even if it
+/// was already waiting.
 pub async fn put_order<T, S: Store<T>>(
     queue: &Queue<T, S>,
     orders: &Orders,
     id: u64,
     order: T,
 ) -> Response {
+    if orders.is_closing() {
+        return orders.turn_away();
+    }
     if orders.reject_when_full {
         if queue.put_nowait(order).is_err() {
             orders.note_refused();
@@ -73,11 +80,15 @@ pub async fn put_order<T, S: Store<T>>(
                 .into_response();
         }
     } else {
-        // Waits while the queue is full; if the client hangs up meanwhile,
-        // this future is dropped and the order was never put.
-        queue.put(order).await;
+        // Waits while the queue is full; if the client hangs up or the shop
+        // closes meanwhile, the put is dropped and the order was never put.
+        tokio::select! {
+            biased;
+            () = orders.closed() => return orders.turn_away(),
+            () = queue.put(order) => {}
+        }
     }
-    orders.note_accepted();
+    orders.note_accepted(id);
     format!("Order #{id} placed!\n").into_response()
 }
 
@@ -93,17 +104,19 @@ fn create_order_queue(ctx: &Ctx) -> (Arc<OrderApp>, Vec<JoinHandle<()>>) {
     (app, order_tasks)
 }
 
-/// Waits (bounded) for every queued order, then cancels the workers.
-pub async fn destroy_queue<T, S: Store<T>>(queue: &Queue<T, S>, order_tasks: Vec<JoinHandle<()>>) {
+/// Waits (at most `bound`) for every queued order, then cancels the
+/// workers.
+pub async fn destroy_queue<T, S: Store<T>>(
+    queue: &Queue<T, S>,
+    order_tasks: Vec<JoinHandle<()>>,
+    bound: std::time::Duration,
+) {
     println!("Waiting for pending queue workers to finish....");
-    if tokio::time::timeout(SHUTDOWN_BOUND, queue.join())
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(bound, queue.join()).await.is_err() {
         println!(
             "{} order(s) still unfinished after {} s",
             queue.unfinished(),
-            SHUTDOWN_BOUND.as_secs()
+            shared_util::timing::secs(bound)
         );
     }
     println!("Finished all pending items, canceling worker tasks...");
@@ -118,8 +131,8 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let routes = axum::Router::new()
         .route("/order", post(place_order))
         .with_state(app.clone());
-    serve_until_ctrl_c(ctx, routes, |_| String::new()).await?;
-    destroy_queue(&app.queue, order_tasks).await;
+    serve_until_ctrl_c(ctx, routes, &app.orders, |_| String::new()).await?;
+    destroy_queue(&app.queue, order_tasks, app.orders.drain_bound).await;
     app.orders.report();
     Ok(())
 }

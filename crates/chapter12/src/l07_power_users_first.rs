@@ -66,7 +66,7 @@ async fn process_order_worker(worker_id: usize, app: Arc<OrderApp>) {
         println!("Worker {worker_id}: Processing order {order:?}");
         tokio::time::sleep(app.orders.work(order.seconds)).await;
         println!("Worker {worker_id}: Processed order {order:?}");
-        app.orders.note_processed();
+        app.orders.note_processed(order.id);
         app.queue
             .task_done()
             .expect("one task_done per order taken");
@@ -111,14 +111,14 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let routes = axum::Router::new()
         .route("/order", post(place_order))
         .with_state(app.clone());
-    serve_until_ctrl_c(ctx, routes, |i| {
+    serve_until_ctrl_c(ctx, routes, &app.orders, |i| {
         format!(
             "{{\"power_user\": \"{}\"}}",
             if i % 2 == 1 { "True" } else { "False" }
         )
     })
     .await?;
-    destroy_queue(&app.queue, order_tasks).await;
+    destroy_queue(&app.queue, order_tasks, app.orders.drain_bound).await;
     app.orders.report();
     Ok(())
 }

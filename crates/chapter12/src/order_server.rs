@@ -5,7 +5,15 @@
 //! queue and how it is drained at shutdown); this module keeps what aiohttp's
 //! `web.run_app` did for them: listen on 127.0.0.1:8080 (`--port`), serve
 //! until SIGINT, then stop accepting and let the requests in flight finish.
+//!
+//! A shutdown never loses an order silently. The moment SIGINT arrives the
+//! shop closes: a request still waiting for room in the queue, and any
+//! that comes later, is answered 503 and never accepted. Only then does
+//! the queue drain, for at most the book's 10 s (times `--scale`); an
+//! order still unfinished after that is reported lost by its number, so
+//! `accepted = processed + lost` always adds up, order by order.
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,9 +26,14 @@ use shared_util::Ctx;
 use shared_util::net::{announce, bind_loopback_async};
 use shared_util::timing::{Stopwatch, secs};
 
-/// How long the requests still in flight at shutdown (some may be waiting
-/// for room in the queue) get to finish, and then the queue to drain.
+/// How long the connections still open at shutdown get to close (their
+/// requests are answered at once: the shop is closed); past it they are
+/// cut.
 pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(10);
+
+/// The book's `wait_for(queue.join(), timeout=10)`, in seconds (times
+/// `--scale`): how long the queue gets to drain.
+const DRAIN_SECONDS: f64 = 10.0;
 
 /// How many orders the demo client has in flight at once.
 const DEMO_CLIENTS: usize = 64;
@@ -33,8 +46,17 @@ pub struct Orders {
     accepted: AtomicU64,
     /// Orders answered 503 because the queue was full (`--reject-when-full`).
     refused: AtomicU64,
+    /// Orders answered 503 because the shop was closing.
+    turned_away: AtomicU64,
     /// Orders a worker finished.
     processed: AtomicU64,
+    /// The numbers of the orders accepted and not yet processed: what a
+    /// shutdown that runs out of time reports lost.
+    unfinished: Mutex<BTreeSet<u64>>,
+    /// True once the shop is closing: no order is accepted after that.
+    closing: tokio::sync::watch::Sender<bool>,
+    /// How long the queue gets to drain at shutdown.
+    pub drain_bound: Duration,
     /// `--reject-when-full`: answer 503 rather than wait for room.
     pub reject_when_full: bool,
     /// One second of the book's order times, times `--scale`.
@@ -52,7 +74,11 @@ impl Orders {
         Self {
             accepted: AtomicU64::new(0),
             refused: AtomicU64::new(0),
+            turned_away: AtomicU64::new(0),
             processed: AtomicU64::new(0),
+            unfinished: Mutex::new(BTreeSet::new()),
+            closing: tokio::sync::watch::Sender::new(false),
+            drain_bound: ctx.scaled(DRAIN_SECONDS),
             reject_when_full: options.reject_when_full,
             second: ctx.scaled(1.0),
             next_id: AtomicU64::new(1),
@@ -76,8 +102,9 @@ impl Orders {
         self.second * seconds
     }
 
-    /// Counts an order that made it into the queue.
-    pub fn note_accepted(&self) {
+    /// Counts order `id`, which made it into the queue.
+    pub fn note_accepted(&self, id: u64) {
+        self.unfinished_ids().insert(id);
         self.accepted.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -86,19 +113,71 @@ impl Orders {
         self.refused.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Counts an order a worker finished.
-    pub fn note_processed(&self) {
+    /// Counts order `id`, which a worker finished.
+    pub fn note_processed(&self, id: u64) {
+        self.unfinished_ids().remove(&id);
         self.processed.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// The closing line: every accepted order processed, or how many not.
+    fn unfinished_ids(&self) -> std::sync::MutexGuard<'_, BTreeSet<u64>> {
+        self.unfinished
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Closes the shop: from now on no order is accepted.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Whether the shop is closing.
+    pub fn is_closing(&self) -> bool {
+        *self.closing.borrow()
+    }
+
+    /// Completes when the shop closes.
+    pub async fn closed(&self) {
+        let mut closing = self.closing.subscribe();
+        let _ = closing.wait_for(|closing| *closing).await;
+    }
+
+    /// The answer to an order that comes while the shop is closing (503),
+    /// counted.
+    pub fn turn_away(&self) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
+        self.turned_away.fetch_add(1, Ordering::SeqCst);
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The shop is closing: no new orders\n",
+        )
+            .into_response()
+    }
+
+    /// How many orders were accepted so far.
+    pub fn accepted(&self) -> u64 {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// The closing line: every accepted order processed, or which were
+    /// lost, by number; accepted = processed + lost, always.
     pub fn report(&self) {
-        let accepted = self.accepted.load(Ordering::SeqCst);
+        let accepted = self.accepted();
         let processed = self.processed.load(Ordering::SeqCst);
         let refused = self.refused.load(Ordering::SeqCst);
+        let turned_away = self.turned_away.load(Ordering::SeqCst);
+        let lost: Vec<String> = self
+            .unfinished_ids()
+            .iter()
+            .map(|id| format!("#{id}"))
+            .collect();
+        let which = if lost.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", lost.join(" "))
+        };
         println!(
-            "{accepted} order(s) accepted, {processed} processed, {} lost at shutdown, {refused} refused (queue full)",
-            accepted - processed
+            "{accepted} order(s) accepted, {processed} processed, {} lost at shutdown{which}, {refused} refused (queue full), {turned_away} turned away (closing)",
+            lost.len()
         );
     }
 }
@@ -111,6 +190,7 @@ impl Orders {
 pub async fn serve_until_ctrl_c(
     ctx: &Ctx,
     app: axum::Router,
+    orders: &Orders,
     demo_body: fn(usize) -> String,
 ) -> anyhow::Result<()> {
     // Installed first, so that a SIGINT from now on is ours to handle; the
@@ -132,7 +212,7 @@ pub async fn serve_until_ctrl_c(
         ),
     );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
+    let mut server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -146,14 +226,23 @@ pub async fn serve_until_ctrl_c(
         shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;
     }
     let name = stop_signal.wait().await;
-    println!("Got a {name}: no longer taking orders");
+    // Closed first: a request waiting for room is answered 503 now, so
+    // nothing is accepted from here on, whatever the server still does.
+    orders.close();
+    println!(
+        "Got a {name}: no longer taking orders ({} accepted so far)",
+        orders.accepted()
+    );
     let _ = stop.send(());
-    match tokio::time::timeout(SHUTDOWN_BOUND, server).await {
+    match tokio::time::timeout(SHUTDOWN_BOUND, &mut server).await {
         Ok(served) => served??,
-        Err(_) => println!(
-            "requests still waiting after {} s were dropped",
-            SHUTDOWN_BOUND.as_secs()
-        ),
+        Err(_) => {
+            server.abort();
+            println!(
+                "connections still open after {} s were closed",
+                SHUTDOWN_BOUND.as_secs()
+            );
+        }
     }
     Ok(())
 }

@@ -78,9 +78,10 @@ fn ctrl_c_mid_stream_leaves_no_accepted_order_unprocessed() {
         .collect();
     assert_eq!(placed, processed, "{output}");
     let n = placed.len();
+    let turned_away = answers.iter().flatten().filter(|(s, _)| *s == 503).count();
     assert!(
         output.ends_with(&format!(
-            "{n} order(s) accepted, {n} processed, 0 lost at shutdown, 0 refused (queue full)"
+            "{n} order(s) accepted, {n} processed, 0 lost at shutdown, 0 refused (queue full), {turned_away} turned away (closing)"
         )),
         "{output}"
     );
@@ -117,7 +118,98 @@ fn the_priority_app_reads_the_power_user_flag_and_refuses_bad_json() {
     assert_eq!(server.wait_exit(Duration::from_secs(30)), Some(0));
     assert!(
         server.output().ends_with(
-            "3 order(s) accepted, 3 processed, 0 lost at shutdown, 0 refused (queue full)"
+            "3 order(s) accepted, 3 processed, 0 lost at shutdown, 0 refused (queue full), 0 turned away (closing)"
         )
+    );
+}
+
+/// The numbers after `#` in `text`: `(#3 #7)` gives 3 and 7.
+fn ids_after_hash(text: &str) -> BTreeSet<u64> {
+    text.split('#')
+        .skip(1)
+        .map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().unwrap()
+        })
+        .collect()
+}
+
+/// The number after `label` in `line`: `number_before(" order(s)", "66 order(s) ...")`.
+fn number_before(line: &str, label: &str) -> u64 {
+    let head = &line[..line
+        .find(label)
+        .unwrap_or_else(|| panic!("{label:?} in {line:?}"))];
+    head.rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("a number before {label:?} in {line:?}"))
+}
+
+#[test]
+fn a_flood_cut_by_ctrl_c_accepts_nothing_after_it_and_names_every_lost_order() {
+    // One worker and a drain bound of 1 s (10 s times --scale 0.1) against
+    // 600 orders from 300 clients at once: the queue is full when SIGINT
+    // comes, and its 2 s or so of work cannot drain in time.
+    let mut server = ServerChild::start(BIN, &["12.3", "--scale", "0.1", "--limit", "1"]);
+    let port = server.port;
+    server.wait_for("Worker 0: Waiting for an order...");
+    let clients: Vec<_> = (0..300)
+        .map(|_| std::thread::spawn(move || [post_order(port, ""), post_order(port, "")]))
+        .collect();
+    server.wait_for("Worker 0: Processing order");
+    server.signal(Signal::SIGINT);
+    let answers: Vec<(u16, String)> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .flatten()
+        .collect();
+    assert_eq!(
+        server.wait_exit(Duration::from_secs(60)),
+        Some(0),
+        "{}",
+        server.stderr()
+    );
+    let output = server.output();
+    let placed: BTreeSet<u64> = answers
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, body)| placed_id(body))
+        .collect();
+    let turned_away = answers.iter().filter(|(status, _)| *status == 503).count();
+    assert!(turned_away > 0, "nobody was turned away:\n{output}");
+
+    // Nothing accepted after the shutdown began.
+    let closing = output
+        .lines()
+        .find(|l| l.starts_with("Got a SIGINT: no longer taking orders"))
+        .unwrap_or_else(|| panic!("{output}"));
+    let accepted_then = number_before(closing, " accepted so far");
+    let report = output.lines().last().unwrap();
+    let accepted = number_before(report, " order(s) accepted");
+    assert_eq!(accepted, accepted_then, "{output}");
+    assert_eq!(accepted, placed.len() as u64, "{output}");
+
+    // accepted = processed + lost, order by order.
+    let processed: BTreeSet<u64> = output
+        .lines()
+        .filter_map(|l| l.split_once(": Processed order Order { id: "))
+        .map(|(_, rest)| rest.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    let lost_part = &report[report.find(" lost at shutdown").unwrap()..];
+    let lost = ids_after_hash(&lost_part[..lost_part.find(", ").unwrap()]);
+    assert!(!lost.is_empty(), "the queue drained in time:\n{output}");
+    assert!(processed.is_disjoint(&lost), "{report}");
+    let all: BTreeSet<u64> = processed.union(&lost).copied().collect();
+    assert_eq!(all, placed, "{output}");
+    assert_eq!(number_before(report, " processed"), processed.len() as u64);
+    assert_eq!(
+        number_before(report, " lost at shutdown"),
+        lost.len() as u64
+    );
+    assert_eq!(
+        number_before(report, " turned away (closing)"),
+        turned_away as u64,
+        "{report}"
     );
 }
