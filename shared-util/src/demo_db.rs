@@ -119,20 +119,35 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
-/// `postgres://ann:secret@host/db` → `postgres://ann:***@host/db`.
+/// `postgres://ann:secret@host/db` → `postgres://ann:***@host/db`, and a
+/// `password=` in the query (`?user=ann&password=secret`) the same way.
 fn hide_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
+    let authority = match authority.rsplit_once('@') {
         Some((user_info, host)) => match user_info.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
         },
-        None => url.to_owned(),
-    }
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|param| match param.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => param.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", params.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 /// The directory holding `initdb` and `postgres`, if this machine has
@@ -641,5 +656,16 @@ mod tests {
         assert_eq!(format!("{url:?}"), "postgresql://u:***@h:1/d");
         assert!(DatabaseUrl::parse("mysql://h/d").is_err());
         assert!(DatabaseUrl::parse("http://h/d").is_err());
+        // The password may come as a query parameter instead.
+        let url =
+            DatabaseUrl::parse("postgres://127.0.0.1:1/products?user=me&password=hunter2").unwrap();
+        assert_eq!(
+            url.to_string(),
+            "postgres://127.0.0.1:1/products?user=me&password=***"
+        );
+        assert_eq!(
+            hide_password("postgres://a:b@h/d?PASSWORD=c&sslmode=disable"),
+            "postgres://a:***@h/d?PASSWORD=***&sslmode=disable"
+        );
     }
 }

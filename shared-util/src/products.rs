@@ -252,8 +252,7 @@ pub fn prepare_blocking(
                     .enable_all()
                     .build()?;
                 runtime.block_on(async {
-                    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-                    tokio::spawn(connection);
+                    let client = crate::db::open(&config, url).await?;
                     prepare(&client, stage, seed).await
                 })
             })

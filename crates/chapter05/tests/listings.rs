@@ -443,3 +443,46 @@ fn connection_errors_are_one_line_without_the_password() {
             .contains("postgres://USER:PASSWORD@HOST:PORT/DATABASE")
     );
 }
+
+/// A server that takes connections and never says a word: each one is
+/// held open until the test ends.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_never_answers_or_is_not_there_is_one_line_with_its_cause() {
+    let silent = silent_server();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = free.local_addr().unwrap().port();
+    drop(free);
+    let cases = [
+        (
+            format!("postgres://me:hunter2@127.0.0.1:{silent}/products"),
+            "did not answer as PostgreSQL within 5 s",
+        ),
+        (
+            format!("postgres://127.0.0.1:{refused}/products?user=me&password=hunter2"),
+            "Connection refused",
+        ),
+    ];
+    for (url, expected) in &cases {
+        for id in ["5.1", "5.8"] {
+            let run = run_bin(BIN, &[id, "--database-url", url], "");
+            assert_eq!(run.code, Some(1), "{id} {url}: {}", run.stderr);
+            assert!(run.stderr.contains(expected), "{id}: {}", run.stderr);
+            assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+            assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+            // Nothing claims to have finished before the failure.
+            assert!(!run.stdout.contains("finished"), "{id}: {}", run.stdout);
+        }
+    }
+}

@@ -61,11 +61,28 @@ pub fn close(pool: &Pool) -> usize {
 
 /// One blocking connection (`psycopg2.connect`), for a thread of the
 /// WSGI-style server. The `postgres` crate is tokio-postgres behind a
-/// blocking API.
+/// blocking API, whose own `connect_timeout` bounds only the TCP connect:
+/// the whole connect runs on a helper thread, given up after
+/// [`CONNECT_BOUND`](shared_util::db::CONNECT_BOUND) (a server that takes
+/// the connection and never speaks would hang it).
 pub fn blocking_client(url: &DatabaseUrl) -> anyhow::Result<postgres::Client> {
-    postgres::Config::from(shared_util::db::config(url, &application_name()))
-        .connect(postgres::NoTls)
-        .map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))
+    let config = postgres::Config::from(shared_util::db::config(url, &application_name()));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("connect".into())
+        .spawn(move || {
+            let _ = sender.send(config.connect(postgres::NoTls));
+        })?;
+    match receiver.recv_timeout(shared_util::db::CONNECT_BOUND) {
+        Ok(connected) => connected.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to {url}: {}",
+                shared_util::db::with_causes(&e)
+            )
+        }),
+        // The helper thread is left to its socket; the run ends with this error.
+        Err(_) => Err(shared_util::db::no_answer(url)),
+    }
 }
 
 /// Builds the product database if it is missing, from code that is not

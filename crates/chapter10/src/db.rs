@@ -14,8 +14,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use shared_util::Ctx;
 use shared_util::products::{self, Stage};
+use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, NoTls};
 
 use crate::l02_schemas;
 
@@ -68,12 +68,9 @@ pub fn application_name() -> String {
 pub async fn connect(ctx: &Ctx, database: Database) -> anyhow::Result<Client> {
     let url = ctx.database_url()?;
     let name = database.name(ctx)?;
-    let (client, connection) = config(ctx, database)?
-        .connect(NoTls)
+    shared_util::db::open(&config(ctx, database)?, &url)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to database '{name}' on {url}: {e}"))?;
-    tokio::spawn(connection);
-    Ok(client)
+        .with_context(|| format!("cannot connect to database '{name}'"))
 }
 
 /// Creates database `name` on the server unless it is there; true when it

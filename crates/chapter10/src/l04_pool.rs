@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use anyhow::Context as _;
 use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
 use futures::future::try_join_all;
 use shared_util::Ctx;
@@ -40,12 +41,15 @@ pub async fn create_database_pool(ctx: &Ctx, database: Database) -> anyhow::Resu
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
         .wait_timeout(Some(Duration::from_secs(10)))
+        .create_timeout(Some(shared_util::db::CONNECT_BOUND))
         .runtime(deadpool_postgres::Runtime::Tokio1)
         .build()?;
     let name = database.name(ctx)?;
+    let url = ctx.database_url()?;
     try_join_all((0..POOL_SIZE).map(|_| pool.get()))
         .await
-        .map_err(|e| anyhow::anyhow!("could not open the pool to database '{name}': {e}"))?;
+        .map_err(|e| shared_util::db::pool_error(&url, e))
+        .with_context(|| format!("could not open the pool to database '{name}'"))?;
     Ok(pool)
 }
 
