@@ -208,7 +208,7 @@ fn a_taken_port_is_reported_in_one_line() {
 }
 
 #[test]
-fn listing_14_10_accepts_one_connection_through_its_callback_and_ends() {
+fn listing_14_10_awaits_the_future_its_callback_completes_and_ends() {
     let mut server = ServerChild::start(BIN, &["14.10"]);
     let client = server.connect();
     let local = client.local_addr().unwrap();
@@ -227,6 +227,9 @@ fn listing_14_10_accepts_one_connection_through_its_callback_and_ends() {
         format!("We got a connection from {local}!"),
         format!("Got a connection {local}!"),
         "Application finished!".to_owned(),
+        // One poll to the await, one after the callback set the future.
+        "(main was polled 2 time(s): to its await, then after the callback set the future)"
+            .to_owned(),
     ];
     let lines: Vec<&str> = output
         .lines()
