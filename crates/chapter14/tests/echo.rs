@@ -200,6 +200,25 @@ fn listing_14_13_demo_echoes_three_clients_and_stops() {
         }
     }
     assert_eq!(run.positions("Got a connection from").len(), 3);
+    // It ends with what it showed, counted by the server.
+    assert_eq!(
+        run.lines().last().copied(),
+        Some(
+            "3 clients served at once by our own loop, on 1 thread(s), with no Tokio runtime inside"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn listing_14_13_demo_draws_each_connection_and_client_on_the_timeline() {
+    let run = run_bin(BIN, &["14.13", "--demo", "--timeline"], "");
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    for name in ["A", "B", "C"] {
+        run.position(&format!("client {name}"));
+    }
+    assert_eq!(run.positions("echo(127.0.0.1:").len(), 3, "{}", run.stdout);
 }
 
 #[test]
