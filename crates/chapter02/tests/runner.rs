@@ -120,6 +120,72 @@ fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
 }
 
 #[test]
+fn walk_through_a_pipe_takes_r_and_b_on_lines_of_their_own() {
+    // Enter runs 2.8, r runs it again, b goes back to 2.7, Enter runs 2.7,
+    // q stops.
+    let run = run_bin(BIN, &["walk", "2.8", "--virtual-time"], "\nr\nb\n\nq\n");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = &run.stdout;
+    assert_eq!(out.matches("── output of 2.8").count(), 2, "{out}");
+    assert!(out.contains("[r] run 2.8 again"), "{out}");
+    let back = out.find("//! Listing 2.7 ").expect("b went back to 2.7");
+    assert!(out.rfind("── output of 2.8").unwrap() < back, "{out}");
+    assert_eq!(out.matches("── output of 2.7").count(), 1, "{out}");
+    assert!(!out.contains("//! Listing 2.9 "), "{out}");
+}
+
+#[test]
+fn walk_on_a_terminal_answers_single_keys() {
+    use test_harness::tmux::{self, Tmux};
+
+    // The prompts go to a file so the test can read all of them; the keys
+    // come from tmux's terminal, without Enter.
+    let out = std::env::temp_dir().join(format!("walk-keys-{}.txt", std::process::id()));
+    let app = format!("{BIN} walk 2.8 --virtual-time > {}", out.display());
+    let Some(tmux) = Tmux::start("chapter02-walk", (100, 30), &tmux::then_report_exit(&app)) else {
+        return;
+    };
+    let written = || std::fs::read_to_string(&out).unwrap_or_default();
+    let wait_for = |what: &str, ok: &dyn Fn(&str) -> bool| {
+        let deadline = std::time::Instant::now() + tmux::TMUX_WAIT;
+        while !ok(&written()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never saw {what}:\n{}",
+                written()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("the first prompt", &|o| {
+        o.contains("[Enter] run 2.8   [b] back   [q] quit")
+    });
+    tmux.keys(&["Space"]);
+    wait_for("2.8's output and the prompt after it", &|o| {
+        o.contains("[r] run 2.8 again")
+    });
+    tmux.keys(&["r"]);
+    wait_for("2.8 run again", &|o| {
+        o.matches("[r] run 2.8 again").count() == 2
+    });
+    tmux.keys(&["b"]);
+    wait_for("2.7's source", &|o| o.contains("//! Listing 2.7 "));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait("the exit code and stty -a", |s| {
+        s.contains("EXITED") && s.contains("icanon")
+    });
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    assert!(
+        screen.contains(" icanon") && !screen.contains("-icanon"),
+        "raw mode left on:\n{screen}"
+    );
+    let written = written();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(written.matches("── output of 2.8").count(), 2, "{written}");
+    assert!(!written.contains("── output of 2.7"), "{written}");
+}
+
+#[test]
 fn all_runs_every_listing_and_counts_them() {
     let run = run_bin(BIN, &["all", "--virtual-time", "--count", "1000000"], "");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
