@@ -1,7 +1,9 @@
-//! Marks the test that needs python3 (the Python row of `compare spawn`):
-//! where it is missing the test is reported ignored, with the install
-//! command.
+//! Marks the tests that need python3 (the Python row of `compare spawn`)
+//! or tmux (`walk` on a terminal): where one is missing its tests are
+//! reported ignored, with the install command.
+
+use host_tools::Tool;
 
 fn main() {
-    host_tools::build_script(&[host_tools::Tool::Python]);
+    host_tools::build_script(&[Tool::Python, Tool::Tmux]);
 }

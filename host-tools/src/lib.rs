@@ -276,8 +276,10 @@ pub fn build_script(tools: &[Tool]) {
         println!("cargo::rerun-if-env-changed={var}");
     }
     let ci = std::env::var_os("CI").is_some();
+    let mut any_missing = false;
     for &tool in tools {
         let paths = tool.paths();
+        any_missing |= paths.is_empty();
         if !paths.is_empty() || ci {
             println!("cargo::rustc-cfg=has_{}", tool.key());
         }
@@ -286,8 +288,11 @@ pub fn build_script(tools: &[Tool]) {
             println!("cargo::rerun-if-changed={}", path.display());
         }
     }
-    // Installing a tool adds a file to one of these, which changes the
-    // directory's own time; cargo then runs the script again.
+    if !any_missing {
+        return;
+    }
+    // Installing a missing tool adds a file to one of these, which changes
+    // the directory's own time; cargo then runs the script again.
     for dir in path_dirs()
         .into_iter()
         .chain(["/usr/lib/postgresql", "/usr/lib/chromium"].map(PathBuf::from))

@@ -164,6 +164,8 @@ pub(crate) fn run_listing(
     ctx.flavor = flavor;
     if let Some(server) = ctx.local_server() {
         server.reset_stats();
+        // A listing may have given it a default latency of its own (12.4).
+        server.set_latency(ctx.latency.unwrap_or_default());
     }
 
     let outcome = match listing.entry {

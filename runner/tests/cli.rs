@@ -130,6 +130,21 @@ fn walk_shows_the_source_runs_on_enter_and_stops_on_q() {
 }
 
 #[test]
+fn walk_through_a_pipe_takes_r_and_b_on_lines_of_their_own() {
+    // Enter runs 99.2, r runs it again, b goes back to 99.1, Enter runs
+    // 99.1, q stops.
+    let run = run_bin(BIN, &["walk", "99.2", "--virtual-time"], "\nr\nb\n\nq\n");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = &run.stdout;
+    assert_eq!(out.matches("── output of 99.2").count(), 2, "{out}");
+    assert!(out.contains("[r] run 99.2 again"), "{out}");
+    let back = out.find("//! Listing 99.1 ").expect("b went back to 99.1");
+    assert!(out.rfind("── output of 99.2").unwrap() < back, "{out}");
+    assert_eq!(out.matches("── output of 99.1").count(), 1, "{out}");
+    assert!(!out.contains("//! Listing 99.3 "), "{out}");
+}
+
+#[test]
 fn all_runs_every_listing_and_counts_them() {
     // Under --virtual-time, `all` runs the listings that need the real
     // clock on it, and says so.

@@ -140,6 +140,17 @@ impl Ctx {
         }
     }
 
+    /// The in-process demo server, started on first use, with its latency
+    /// set to `--latency-ms` or the listing's `default`: for a listing that
+    /// fetches many pages of it and whose lesson is waiting on the network
+    /// (12.4's crawl). The runner sets the latency back before the next
+    /// listing of the run.
+    pub fn demo_server_with_latency(&self, default: Duration) -> anyhow::Result<&DemoServer> {
+        let server = self.demo_server()?;
+        server.set_latency(self.latency_or(default));
+        Ok(server)
+    }
+
     /// `--requests`, or the listing's `default`.
     pub fn requests_or(&self, default: usize) -> usize {
         self.requests.unwrap_or(default)

@@ -60,6 +60,9 @@ struct Counters {
     in_flight: AtomicU64,
     /// The highest `in_flight` seen since start (or the last reset).
     peak_in_flight: AtomicU64,
+    /// Added to every request, in microseconds: set at start, changed by
+    /// [`DemoServer::set_latency`] (12.4 gives its crawl a default).
+    latency_micros: AtomicU64,
 }
 
 /// What the server has seen so far.
@@ -104,9 +107,12 @@ impl DemoServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());
+        counters
+            .latency_micros
+            .store(micros(config.latency), Ordering::SeqCst);
         let (shutdown, shutdown_rx) = oneshot::channel();
 
-        let app = router(counters.clone(), config.latency);
+        let app = router(counters.clone());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -149,6 +155,20 @@ impl DemoServer {
             in_flight: self.counters.in_flight.load(Ordering::SeqCst),
             peak_in_flight: self.counters.peak_in_flight.load(Ordering::SeqCst),
         }
+    }
+
+    /// The latency added to every request from now on; requests already
+    /// waiting keep theirs. The runner sets it back to `--latency-ms` (or
+    /// none) before each listing.
+    pub fn set_latency(&self, latency: Duration) {
+        self.counters
+            .latency_micros
+            .store(micros(latency), Ordering::SeqCst);
+    }
+
+    /// The latency added to every request now.
+    pub fn latency(&self) -> Duration {
+        Duration::from_micros(self.counters.latency_micros.load(Ordering::SeqCst))
     }
 
     /// Sets the request count and the peak back to zero, so that one
@@ -330,17 +350,18 @@ async fn serve(
     let _ = tokio::time::timeout(limits.grace, slots.acquire_many(all)).await;
 }
 
-fn router(counters: Arc<Counters>, latency: Duration) -> Router {
+fn micros(latency: Duration) -> u64 {
+    u64::try_from(latency.as_micros()).unwrap_or(u64::MAX)
+}
+
+fn router(counters: Arc<Counters>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/delay/{ms}", get(delay))
         .route("/status/{code}", get(status))
         .route("/site/{page}", get(site_page))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            (counters, latency),
-            count_and_delay,
-        ))
+        .layer(middleware::from_fn_with_state(counters, count_and_delay))
 }
 
 /// Decrements the in-flight count when a request ends, however it ends
@@ -354,10 +375,11 @@ impl Drop for InFlight {
 }
 
 async fn count_and_delay(
-    State((counters, latency)): State<(Arc<Counters>, Duration)>,
+    State(counters): State<Arc<Counters>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let latency = Duration::from_micros(counters.latency_micros.load(Ordering::SeqCst));
     counters.requests.fetch_add(1, Ordering::SeqCst);
     let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     counters.peak_in_flight.fetch_max(now, Ordering::SeqCst);

@@ -102,6 +102,30 @@ pub fn available_memory() -> Option<u64> {
     kib.checked_mul(1024)
 }
 
+/// Every CPU of the machine together, as time spent busy and time in all,
+/// since boot: the first line of `/proc/stat` (Linux only). Two readings
+/// apart give how busy the machine was between them, whoever kept it busy.
+pub fn machine_cpu() -> Option<(Duration, Duration)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user).
+    let total: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3)? + ticks.get(4).unwrap_or(&0);
+    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .and_then(|t| u64::try_from(t).ok())
+        .filter(|&t| t > 0)?;
+    let time = |ticks: u64| Duration::from_micros(ticks * 1_000_000 / per_second);
+    Some((time(total - idle), time(total)))
+}
+
 /// Resident memory of process `pid` in bytes, from `/proc/PID/status`
 /// (Linux only; `None` elsewhere or when the process is gone).
 pub fn resident_bytes(pid: u32) -> Option<u64> {
@@ -122,6 +146,13 @@ fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_machine_is_busy_part_of_the_time() {
+        if let Some((busy, total)) = machine_cpu() {
+            assert!(busy <= total && !total.is_zero());
+        }
+    }
 
     #[test]
     fn cpu_time_grows_with_work() {

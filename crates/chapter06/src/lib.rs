@@ -98,6 +98,12 @@ pub struct Options {
     #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true,
           value_parser = runner::whole_number::<usize>(1, Some(10_000_000)))]
     pub queries: usize,
+    /// 6.15: extra CPU work each query costs its client, in microseconds, as
+    /// a driver that decodes rows in Python spends it: makes one process's
+    /// thread the limit, so several processes help (the book's case).
+    #[arg(long, value_name = "US", default_value_t = 0,
+          value_parser = runner::whole_number::<u64>(0, Some(1_000_000)))]
+    pub client_cpu_us: u64,
     /// 6.15: how many processes query at once.
     #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
           value_parser = runner::whole_number::<usize>(1, Some(12)))]

@@ -10,6 +10,23 @@ use test_harness::{MARKER_VAR, new_marker, processes_under, processes_with_marke
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter06");
 
+/// The client's and the server's CPU per query, in µs, of each
+/// "CPU per query" line.
+fn per_query(run: &test_harness::Run) -> Vec<(f64, f64)> {
+    let number_after = |line: &str, marker: &str| -> f64 {
+        let rest = &line[line
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} in {line}"))
+            + marker.len()..];
+        rest.split(' ').next().unwrap().parse().unwrap()
+    };
+    run.lines()
+        .iter()
+        .filter(|l| l.starts_with("  CPU per query: "))
+        .map(|l| (number_after(l, "client "), number_after(l, "server ")))
+        .collect()
+}
+
 #[test]
 #[cfg_attr(
     not(has_postgres),
@@ -51,6 +68,61 @@ fn listing_6_15_queries_from_every_process_and_leaves_nothing() {
         .map(|l| l.split(':').next().unwrap())
         .collect();
     assert_eq!(children.len(), 4, "{}", run.stdout);
+    // Where the CPU went, for both runs, and which limit one process met:
+    // the demo database runs here, so the server's share is measured.
+    let cpu = per_query(&run);
+    assert_eq!(cpu.len(), 2, "{}", run.stdout);
+    assert!(
+        cpu.iter()
+            .all(|(client, server)| *client > 0.0 && *server > 0.0),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("why: one client's thread could drive at most "),
+        "{}",
+        run.stdout
+    );
+
+    // Extra client work per query, as a Python driver spends: one process's
+    // thread becomes the limit, the book's case (given two cores or more).
+    let client_bound = run_bin_with(
+        BIN,
+        &[
+            "6.15",
+            "--queries",
+            "100",
+            "--processes",
+            "2",
+            "--client-cpu-us",
+            "2000",
+        ],
+        "",
+        &[(MARKER_VAR, &marker), ("TMPDIR", dir.to_str().unwrap())],
+    );
+    assert_eq!(
+        client_bound.code,
+        Some(0),
+        "{}\n{}",
+        client_bound.stdout,
+        client_bound.stderr
+    );
+    let cpu = per_query(&client_bound);
+    assert!(
+        cpu.iter().all(|(client, _)| *client >= 1500.0),
+        "{}",
+        client_bound.stdout
+    );
+    if std::thread::available_parallelism().map_or(1, usize::from) >= 2 {
+        assert!(
+            client_bound
+                .stdout
+                .contains("so one client's thread is the limit, as in the book"),
+            "{}",
+            client_bound.stdout
+        );
+    }
 
     let deadline = Instant::now() + Duration::from_secs(15);
     let left = || {

@@ -3,9 +3,15 @@
 //!
 //! aiohttp's `RouteTableDef` and `@routes.get` become an axum `Router` with
 //! `.route("/time", get(time))`; `web.json_response` becomes `Json(...)`,
-//! which serialises with serde. The book reads the local clock; std has no
-//! calendar or time zones, so this uses the `time` crate and answers in
-//! UTC. Unknown paths answer 404 in JSON.
+//! which serialises with serde. The book reads the local clock. std has no
+//! calendar, so this uses the `time` crate, which can give local time
+//! (`now_local`, feature `local-offset`) but, on Linux and most Unixes,
+//! refuses with an error once the process has a second thread, because
+//! reading the time zone races with any thread changing the environment.
+//! A handler cannot count on its process having one thread (the multi-
+//! thread runtime, the blocking pool, the demo's client), so this answers
+//! in UTC by choice: it never fails, and it is what an API is usually
+//! expected to answer. Unknown paths answer 404 in JSON.
 //!
 //! Run: cargo run -p chapter09 -- 9.1 --demo   (or without --demo, then curl)
 

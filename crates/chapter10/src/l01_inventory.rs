@@ -5,7 +5,9 @@
 //! backend. The delay is a Tokio sleep, so a thousand calls wait at once on
 //! one thread. If the caller hangs up first, hyper drops the handler's
 //! future mid-sleep: the call stops there (the service counts it as
-//! cancelled), which aiohttp would do by cancelling the handler's task.
+//! cancelled). aiohttp (since 3.9) cancels the handler's task only when
+//! the app runs with `handler_cancellation=True`; by default the handler
+//! runs on, and its next read or write on the gone connection raises.
 //!
 //! Run: cargo run -p chapter10 -- 10.1   (then curl http://127.0.0.1:8001/products/1/inventory)
 

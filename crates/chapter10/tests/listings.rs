@@ -32,6 +32,46 @@ fn timer_listings_match_their_snapshots() {
     }
 }
 
+/// The book's printed run of 10.12, line for line.
+const BOOK_10_12: [&str; 13] = [
+    "Circuit is closed, requesting!",
+    "Making request!",
+    "Circuit is closed, requesting!",
+    "Making request!",
+    "Circuit is open, failing fast!",
+    "Circuit is open, failing fast!",
+    "Sleeping for 5 seconds so breaker closes...",
+    "Circuit is going from open to closed, resetting!",
+    "Making request!",
+    "Circuit is closed, requesting!",
+    "Making request!",
+    "Circuit is open, failing fast!",
+    "Circuit is open, failing fast!",
+];
+
+#[test]
+fn listing_10_12_prints_the_books_transcript_then_the_half_open_addition() {
+    let run = run_ok(BIN, &["10.12", "--virtual-time"]);
+    let (book, beyond) = run
+        .stdout
+        .split_once("Beyond the book")
+        .expect("the half-open part is announced");
+    // Our additions: when each request ended, and the moment it opened.
+    let ours = |line: &&str| line.starts_with('[') || line.starts_with("Circuit goes from");
+    let lines: Vec<&str> = book
+        .lines()
+        .filter(|line| !line.is_empty() && !ours(line))
+        .collect();
+    assert_eq!(lines, BOOK_10_12, "{}", run.stdout);
+    // Closed again after the rest: two more timeouts, at 8 s and 9 s.
+    assert!(book.contains("[8.0 s] timed out\nCircuit is closed, requesting!"));
+    assert!(book.contains("[9.0 s] timed out\nCircuit is open, failing fast!"));
+    // Half-open: one trial after the rest, and its one failure reopens it.
+    assert_eq!(after(&run, "Circuit goes from half-open to open").len(), 1);
+    assert!(!beyond.contains("Circuit is going from open to closed"));
+    assert_eq!(beyond.matches("Making request!").count(), 3);
+}
+
 #[test]
 #[cfg_attr(
     not(has_postgres),

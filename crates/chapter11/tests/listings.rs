@@ -27,6 +27,37 @@ fn timer_listings_match_their_snapshots() {
 }
 
 #[test]
+fn listing_11_15_prints_every_predicate_check_as_the_book_does() {
+    let run = run(&["11.15", "--virtual-time"]);
+    let not_yet = |state: &str| {
+        format!(
+            "is_initialized: Connection not finished initializing, state is ConnectionState::{state}"
+        )
+    };
+    let waiting = "execute: Waiting for connection to initialize";
+    let initialized = "is_initialized: Connection is initialized!";
+    let expected = [
+        waiting.to_owned(),
+        not_yet("WaitInit"),
+        waiting.to_owned(),
+        not_yet("WaitInit"),
+        "change_state: State changing from ConnectionState::WaitInit to ConnectionState::Initializing".to_owned(),
+        "initialize: Initializing connection...".to_owned(),
+        // Both waiters woke on the change, took the lock back, checked, slept again.
+        not_yet("Initializing"),
+        not_yet("Initializing"),
+        "initialize: Finished initializing connection".to_owned(),
+        "change_state: State changing from ConnectionState::Initializing to ConnectionState::Initialized".to_owned(),
+        initialized.to_owned(),
+        "execute: Running select * from table!!!".to_owned(),
+        // The second waiter checks only once the first query lets the lock go.
+        initialized.to_owned(),
+        "execute: Running select * from other_table!!!".to_owned(),
+    ];
+    assert_eq!(run.lines(), expected, "{}", run.stdout);
+}
+
+#[test]
 fn listing_11_1_counts_to_100_in_each_of_1000_rounds() {
     let run = run(&["11.1", "--virtual-time"]);
     assert_eq!(run.lines().len(), 1000, "{}", run.stdout);

@@ -5,9 +5,11 @@
 //! (3); the run ends when the queue is joined. `scraper` plays BeautifulSoup;
 //! its `Html` is not `Send`, so it never lives across an `.await`. Unlike the
 //! book, each URL is fetched once and links stay on the site (see
-//! [`crate::crawl`]). It crawls the demo server's generated site, or `--url`.
+//! [`crate::crawl`]). It crawls the demo server's generated site, which
+//! answers each page after [`LATENCY`] (`--latency-ms` changes it), as a
+//! real site would, so the workers' requests overlap; or `--url`.
 //!
-//! Run: cargo run -p chapter12 -- 12.4 --latency-ms 20
+//! Run: cargo run -p chapter12 -- 12.4
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +22,13 @@ use shared_util::timing::Stopwatch;
 use crate::crawl::{Crawl, WorkItem};
 
 const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the demo site takes to answer each page unless `--latency-ms`
+/// says otherwise: long enough that a level's pages are all in flight
+/// together (at no latency each page is back before the next is asked
+/// for, and the server sees a handful at once), short enough that the
+/// crawl takes about a second.
+pub const LATENCY: Duration = Duration::from_millis(100);
 
 async fn worker(worker_id: usize, crawl: Arc<Crawl>) {
     println!("Worker {worker_id}");
@@ -69,6 +78,13 @@ fn links(body: &str, page: &Url) -> Vec<Url> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    if ctx.url.is_none() {
+        let server = ctx.demo_server_with_latency(LATENCY)?;
+        println!(
+            "the demo site answers each page after {} ms (--latency-ms changes it)",
+            server.latency().as_millis()
+        );
+    }
     let start: Url = ctx.url_for(shared_util::demo_server::site::HOME)?.parse()?;
     let max_urls = ctx.requests_or(1000);
     let workers = ctx.limit_or(100);

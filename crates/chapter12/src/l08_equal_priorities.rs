@@ -3,8 +3,9 @@
 //! Listing 12.6's items, three of them with priority 3, put in as
 //! "Lowest priority", "second", "third". A binary heap promises only that
 //! the smallest comes first; among equals the order depends on how the
-//! heap moved them around, not on when they came. Rust's `BinaryHeap` and
-//! Python's `heapq` shuffle differently, but neither keeps arrival order.
+//! heap moved them around, not on when they came. For these five items
+//! Rust's `BinaryHeap` and Python's `heapq` happen to agree (third, second,
+//! first), but neither promises it, and neither keeps arrival order.
 //!
 //! Run: cargo run -p chapter12 -- 12.8
 

@@ -176,6 +176,19 @@ fn listing_12_4_visits_every_page_within_the_depth_limit_once() {
 }
 
 #[test]
+fn listing_12_4_default_run_shows_the_workers_overlapping() {
+    let default = run(&["12.4"]);
+    default.position("the demo site answers each page after 100 ms (--latency-ms changes it)");
+    // The 25 pages two links deep are queued together and each takes
+    // 100 ms: the server sees at least those at once (more, at depth 3).
+    let peak = numbers_after(&default, "the demo server saw at most ")[0];
+    assert!(peak >= 25, "{}", default.stdout);
+    // --latency-ms still decides.
+    let quick = run(&["12.4", "--latency-ms", "0", "--max-depth", "1"]);
+    quick.position("the demo site answers each page after 0 ms");
+}
+
+#[test]
 fn listing_12_4_stops_queueing_at_the_url_cap() {
     let run = run(&["12.4", "--requests", "40", "--limit", "8"]);
     assert_eq!(processed_pages(&run).len(), 40);

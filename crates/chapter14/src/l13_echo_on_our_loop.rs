@@ -7,20 +7,59 @@
 //! and time it against Tokio (`compare runtimes`). Our loop has no Tokio, so
 //! it has no `shared_util::net::Acceptor` either: when `accept` fails (out
 //! of file descriptors) it logs once, sleeps 100 ms on its own timer and
-//! tries again, keeping the connections it has.
+//! tries again, keeping the connections it has. `--demo` runs three
+//! clients against it and ends with what they showed: how many it served
+//! at once, on how many threads, and that no Tokio runtime was there to
+//! help; `--timeline` draws each connection and client.
 //!
 //! Run: cargo run -p chapter14 -- 14.13
 //! (then: cargo run --release -p chapter03 -- load --addr 127.0.0.1:8000)
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
-use shared_util::Ctx;
 use shared_util::net::{BACK_OFF, bind_loopback_backlog};
+use shared_util::{Ctx, span};
 
 use crate::l12_event_loop::{EventLoop, TcpListener, TcpStream, sleep, spawn};
 
+/// What the demo's closing line reports, counted by the server itself.
+static OPEN: AtomicUsize = AtomicUsize::new(0);
+static PEAK_OPEN: AtomicUsize = AtomicUsize::new(0);
+/// The threads that ran a connection, and whether any had a Tokio runtime.
+static THREADS: Mutex<Option<HashSet<ThreadId>>> = Mutex::new(None);
+static SAW_TOKIO: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a connection open (and where it runs) until it is dropped.
+struct Served;
+
+impl Served {
+    fn open() -> Self {
+        let open = OPEN.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK_OPEN.fetch_max(open, Ordering::SeqCst);
+        let mut threads = THREADS.lock().unwrap_or_else(|e| e.into_inner());
+        threads
+            .get_or_insert_with(HashSet::new)
+            .insert(std::thread::current().id());
+        if tokio::runtime::Handle::try_current().is_ok() {
+            SAW_TOKIO.fetch_add(1, Ordering::SeqCst);
+        }
+        Served
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        OPEN.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn echo(mut connection: TcpStream) -> std::io::Result<()> {
+    let _served = Served::open();
     let mut buffer = [0u8; 1024];
     loop {
         let n = connection.read(&mut buffer).await?;
@@ -40,11 +79,11 @@ async fn listen_for_connections(server_socket: TcpListener) {
             Ok((connection, address)) => {
                 let _ = connection.set_nodelay(true);
                 println!("Got a connection from {address}");
-                drop(spawn(async move {
+                drop(spawn(span(format!("echo({address})"), async move {
                     if let Err(error) = echo(connection).await {
                         println!("connection {address} failed: {error}");
                     }
-                }));
+                })));
             }
             Err(error) => {
                 failures += 1;
@@ -67,7 +106,7 @@ async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
     let clients: Vec<_> = ["A", "B", "C"]
         .into_iter()
         .map(|name| {
-            spawn(async move {
+            spawn(span(format!("client {name}"), async move {
                 let mut stream = TcpStream::connect(address).await?;
                 for n in 1..=2 {
                     let line = format!("{name}{n}\r\n");
@@ -83,12 +122,30 @@ async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
                     println!("client {name} got back b\"{}\"", echo.escape_ascii());
                 }
                 anyhow::Ok(())
-            })
+            }))
         })
         .collect();
     for client in clients {
         client.await?;
     }
+    // Each server-side task ends when it reads its client's close.
+    let bound = Instant::now() + Duration::from_secs(5);
+    while OPEN.load(Ordering::SeqCst) > 0 && Instant::now() < bound {
+        sleep(Duration::from_millis(1)).await;
+    }
+    let threads = THREADS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map_or(0, HashSet::len);
+    let tokio = match SAW_TOKIO.load(Ordering::SeqCst) {
+        0 => "no Tokio runtime",
+        _ => "a Tokio runtime (unexpected!)",
+    };
+    println!(
+        "{} clients served at once by our own loop, on {threads} thread(s), with {tokio} inside",
+        PEAK_OPEN.load(Ordering::SeqCst)
+    );
     Ok(())
 }
 

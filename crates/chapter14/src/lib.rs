@@ -4,8 +4,8 @@
 //! fns, futures and plain functions (14.1), task-local context (14.2),
 //! `yield_now` (14.3) and a second runtime, smol (14.4). Then the chapter
 //! opens Tokio up: an `async fn` is a state machine (14.5–14.7), a future
-//! is `poll` plus a `Waker` (14.8–14.9), sockets with mio and callbacks
-//! (14.10), a task is a boxed future that requeues itself when woken
+//! is `poll` plus a `Waker` (14.8–14.9), sockets with mio and a callback
+//! that completes an awaited future (14.10), a task is a boxed future that requeues itself when woken
 //! (14.11), and 14.12 puts these together into an event loop of our own,
 //! with no Tokio inside, that runs chapter 3's echo server (14.13).
 //! Run `cargo run -p chapter14 -- list` to see the listings.
@@ -42,7 +42,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("14.7", l07_nested_futures, "Async fns calling async fns: nested futures, driven by one poll").timers(),
         listing!("14.8", l08_custom_future, "A future written by hand: poll, Pending, a stored Waker").timers(),
         listing!("14.9", l09_awaiting_custom_future, "Awaiting the hand-written future: polled by hand, then woken under Tokio").timers(),
-        listing!(sync "14.10", l10_mio_callbacks, "Sockets with a selector and callbacks (mio), no futures").server(),
+        listing!(sync "14.10", l10_mio_callbacks, "Sockets with a selector and callbacks (mio): a callback completes the future main awaits").server(),
         listing!("14.11", l11_custom_task, "A task written by hand: polled whenever its waker requeues it").timers(),
         listing!(sync "14.12", l12_event_loop, "An event loop of our own: a mio reactor, a ready queue, wakers that requeue"),
         listing!(sync "14.13", l13_echo_on_our_loop, "Chapter 3's echo server on our own loop, checked with the load tool").server(),

@@ -200,6 +200,25 @@ fn listing_14_13_demo_echoes_three_clients_and_stops() {
         }
     }
     assert_eq!(run.positions("Got a connection from").len(), 3);
+    // It ends with what it showed, counted by the server.
+    assert_eq!(
+        run.lines().last().copied(),
+        Some(
+            "3 clients served at once by our own loop, on 1 thread(s), with no Tokio runtime inside"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn listing_14_13_demo_draws_each_connection_and_client_on_the_timeline() {
+    let run = run_bin(BIN, &["14.13", "--demo", "--timeline"], "");
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    for name in ["A", "B", "C"] {
+        run.position(&format!("client {name}"));
+    }
+    assert_eq!(run.positions("echo(127.0.0.1:").len(), 3, "{}", run.stdout);
 }
 
 #[test]
@@ -208,7 +227,7 @@ fn a_taken_port_is_reported_in_one_line() {
 }
 
 #[test]
-fn listing_14_10_accepts_one_connection_through_its_callback_and_ends() {
+fn listing_14_10_awaits_the_future_its_callback_completes_and_ends() {
     let mut server = ServerChild::start(BIN, &["14.10"]);
     let client = server.connect();
     let local = client.local_addr().unwrap();
@@ -227,6 +246,9 @@ fn listing_14_10_accepts_one_connection_through_its_callback_and_ends() {
         format!("We got a connection from {local}!"),
         format!("Got a connection {local}!"),
         "Application finished!".to_owned(),
+        // One poll to the await, one after the callback set the future.
+        "(main was polled 2 time(s): to its await, then after the callback set the future)"
+            .to_owned(),
     ];
     let lines: Vec<&str> = output
         .lines()
