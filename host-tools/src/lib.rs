@@ -115,7 +115,7 @@ impl Tool {
     pub fn ignore_reason(self) -> &'static str {
         match self {
             Tool::Postgres => "PostgreSQL not found: apt install postgresql",
-            Tool::Chromium => "chromium not found: apt install chromium chromium-driver",
+            Tool::Chromium => "chromium not found: apt install chromium-driver",
             Tool::Tmux => "tmux not found: apt install tmux",
             Tool::Python => "python3 not found: apt install python3",
             Tool::Gpg => "gpg not found: apt install gpg",

@@ -122,7 +122,12 @@ impl DemoServer {
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => serve(listener, app, limits, shutdown_rx).await,
+                        Ok(listener) => {
+                            serve(listener, app, limits, async {
+                                let _ = shutdown_rx.await;
+                            })
+                            .await;
+                        }
                         Err(e) => say(format_args!("demo server: {e}")),
                     }
                 });
@@ -204,150 +209,14 @@ impl Drop for DemoServer {
     }
 }
 
-/// What one client, or many, may cost the server.
-///
-/// A class points slow scripts, crawlers and the odd `nc` at the demo
-/// server, and a listing stops it when it ends: none of them may hold it
-/// (or its memory) for long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// How long a client may take to send a request's header, from its
-    /// first byte (or from the end of the previous response). A client
-    /// that sends nothing, or a header byte by byte, is closed after it.
-    pub header_timeout: Duration,
-    /// Connections served at once; more wait in the accept queue until
-    /// one ends. 4.6 and 7.4 hold 1000 at once, so the cap sits above.
-    pub max_connections: usize,
-    /// How long a shutdown waits for requests in flight before it drops
-    /// them. A connection with no request in a handler (idle, or still
-    /// sending its header) is closed at once.
-    pub grace: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            header_timeout: Duration::from_secs(10),
-            max_connections: 2048,
-            grace: Duration::from_secs(5),
-        }
-    }
-}
-
-/// The largest request head a connection may buffer. hyper grows a
-/// connection's read buffer up to about 400 KiB for a long header; the
-/// demo server's requests are one short line and a few headers, so 16 KiB
-/// bounds the memory of many half-sent headers (a slowloris client).
-const MAX_HEAD: usize = 16 * 1024;
+pub use crate::http_server::Limits;
+use crate::http_server::serve;
 
 /// Prints a line if stdout is still there: a server whose terminal has
 /// gone (stdout closed) goes on serving instead of panicking.
 fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stdout(), "{line}");
-}
-
-/// How long a shutdown lets a connection with no request in a handler
-/// finish writing: a response already answered goes out, a half-sent
-/// header is dropped.
-const FLUSH: Duration = Duration::from_millis(200);
-
-/// Counts a request in a handler for as long as it lives.
-struct Busy(Arc<AtomicU64>);
-
-impl Busy {
-    fn enter(count: &Arc<AtomicU64>) -> Self {
-        count.fetch_add(1, Ordering::SeqCst);
-        Self(Arc::clone(count))
-    }
-}
-
-impl Drop for Busy {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// The accept loop: every connection gets the header timeout and the head
-/// limit, at most `max_connections` are served at once, and `stop` ends it
-/// with a bounded graceful shutdown.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    limits: Limits,
-    mut stop: oneshot::Receiver<()>,
-) {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-    use hyper_util::service::TowerToHyperService;
-
-    let mut acceptor = crate::net::Acceptor::new(listener);
-    // One slot per connection served; a shutdown waits until every slot
-    // is back, so the semaphore is also the count of connections open.
-    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-    let (stopping, stop_asked) = tokio::sync::watch::channel(false);
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
-        .max_buf_size(MAX_HEAD);
-    loop {
-        // A slot first: at the cap, new clients wait in the kernel's
-        // accept queue and cost the server nothing.
-        let slot = tokio::select! {
-            _ = &mut stop => break,
-            slot = slots.clone().acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-        };
-        let (stream, _) = tokio::select! {
-            _ = &mut stop => break,
-            accepted = acceptor.accept() => accepted,
-        };
-        // How many of this connection's requests are in a handler now: at
-        // shutdown a connection with none is only a half-sent header (or
-        // a response being written) and need not get the grace period.
-        let busy = Arc::new(AtomicU64::new(0));
-        let service = {
-            let busy = Arc::clone(&busy);
-            let app = TowerToHyperService::new(app.clone());
-            hyper::service::service_fn(move |request| {
-                let guard = Busy::enter(&busy);
-                let answer = hyper::service::Service::call(&app, request);
-                async move {
-                    let answer = answer.await;
-                    drop(guard);
-                    answer
-                }
-            })
-        };
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        let mut stop_asked = stop_asked.clone();
-        tokio::spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            // A client that resets or times out is its own business.
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = stop_asked.changed() => {
-                    // No new request on this connection; one in a handler
-                    // may finish (the caller bounds that by the grace).
-                    connection.as_mut().graceful_shutdown();
-                    if busy.load(Ordering::SeqCst) == 0 {
-                        let _ = tokio::time::timeout(FLUSH, connection).await;
-                    } else {
-                        let _ = connection.await;
-                    }
-                }
-            }
-            drop(slot);
-        });
-    }
-    // No more accepts. Connections between requests close now, requests
-    // in flight get `grace` to finish, and whatever is left is dropped
-    // with this runtime.
-    drop(acceptor);
-    let _ = stopping.send(true);
-    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
-    let _ = tokio::time::timeout(limits.grace, slots.acquire_many(all)).await;
 }
 
 fn micros(latency: Duration) -> u64 {

@@ -24,6 +24,8 @@
 //! - [`demo_db`] — the offline stand-in for the book's PostgreSQL server: a
 //!   throwaway cluster of the machine's own PostgreSQL, removed at exit;
 //!   [`products`] — the book's product database that chapter 5 builds in it.
+//! - [`http_server`] — serving an axum app with a header timeout, a
+//!   connection cap and a bounded shutdown (the demo server, chapter 9).
 //! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.
@@ -63,6 +65,7 @@ pub mod debug;
 pub mod delay;
 pub mod demo_db;
 pub mod demo_server;
+pub mod http_server;
 pub mod net;
 pub mod products;
 pub mod progress;

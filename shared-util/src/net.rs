@@ -45,12 +45,16 @@ pub fn bind_loopback_backlog(port: u16, backlog: u16) -> anyhow::Result<TcpListe
     bind().map_err(|e| explain(port, e))
 }
 
-/// Binds a Tokio `TcpListener` on `127.0.0.1:port` (must be called inside a
-/// runtime).
+/// The accept queue of the async servers: room for a class's thousands of
+/// clients connecting at once (the kernel caps it at `somaxconn`).
+pub const BACKLOG: u16 = 4096;
+
+/// Binds a Tokio `TcpListener` on `127.0.0.1:port`, with an accept queue of
+/// [`BACKLOG`] (must be called inside a runtime).
 pub async fn bind_loopback_async(port: u16) -> anyhow::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-        .await
-        .map_err(|e| explain(port, e))
+    let listener = bind_loopback_backlog(port, BACKLOG)?;
+    listener.set_nonblocking(true)?;
+    Ok(tokio::net::TcpListener::from_std(listener)?)
 }
 
 /// The address in a server's `listening on 127.0.0.1:PORT` line (the line

@@ -10,10 +10,7 @@ use shared_util::demo_db::DemoDatabase;
 use shared_util::products::{self, Stage};
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn starts_serves_and_leaves_nothing_behind() {
     let started = Instant::now();
     let database = DemoDatabase::start().expect("the demo database starts");

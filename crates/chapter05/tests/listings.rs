@@ -103,10 +103,7 @@ fn product_ids(run: &Run) -> Vec<i32> {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_1_connects_and_prints_the_version() {
     let url = database("t_5_1", false);
     let run = run(&url, &["5.1"]);
@@ -133,10 +130,7 @@ fn listing_5_2_prints_every_statement() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_3_creates_the_schema_and_runs_again() {
     let url = database("t_5_3", false);
     let first = run(&url, &["5.3"]);
@@ -161,10 +155,7 @@ fn listing_5_3_creates_the_schema_and_runs_again() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_4_builds_the_schema_it_needs_and_prints_two_brands() {
     let url = database("t_5_4", false);
     let run = run(&url, &["5.4"]);
@@ -177,10 +168,7 @@ fn listing_5_4_builds_the_schema_it_needs_and_prints_two_brands() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_5_inserts_100_brands_repeatably() {
     let (first, second) = (database("t_5_5a", false), database("t_5_5b", false));
     let a = run(&first, &["5.5", "--seed", "7"]);
@@ -198,10 +186,7 @@ fn listing_5_5_inserts_100_brands_repeatably() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_6_inserts_1000_products_and_100000_skus() {
     let url = database("t_5_6", false);
     let run = run(&url, &["5.6"]);
@@ -217,10 +202,7 @@ fn listing_5_6_inserts_1000_products_and_100000_skus() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_7_runs_two_queries_on_two_connections() {
     let url = database("t_5_7", true);
     let run = run(&url, &["5.7"]);
@@ -238,10 +220,7 @@ fn listing_5_7_runs_two_queries_on_two_connections() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_8_runs_the_queries_both_ways() {
     let url = database("t_5_8", true);
     let run = run(&url, &["5.8", "--queries", "300", "--pool", "3"]);
@@ -281,10 +260,7 @@ fn listing_5_8_runs_the_queries_both_ways() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_9_commits_both_rows() {
     let url = database("t_5_9", false);
     let run = run(&url, &["5.9"]);
@@ -292,10 +268,7 @@ fn listing_5_9_commits_both_rows() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_10_rolls_back_and_leaves_nothing() {
     let url = database("t_5_10", false);
     let run = run(&url, &["5.10"]);
@@ -311,10 +284,7 @@ fn listing_5_10_rolls_back_and_leaves_nothing() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_11_keeps_the_outer_row_after_the_savepoint_fails() {
     let url = database("t_5_11", false);
     let run = run(&url, &["5.11"]);
@@ -328,10 +298,7 @@ fn listing_5_11_keeps_the_outer_row_after_the_savepoint_fails() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_12_commits_by_hand() {
     let url = database("t_5_12", false);
     let run = run(&url, &["5.12"]);
@@ -353,10 +320,7 @@ fn generator_listings_match_their_snapshots() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_15_streams_every_product() {
     let url = database("t_5_15", true);
     let run = run(&url, &["5.15"]);
@@ -370,10 +334,7 @@ fn listing_5_15_streams_every_product() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_16_skips_500_and_fetches_the_next_100() {
     let url = database("t_5_16", true);
     let run = run(&url, &["5.16"]);
@@ -382,10 +343,7 @@ fn listing_5_16_skips_500_and_fetches_the_next_100() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_5_17_takes_five_and_closes_the_cursor() {
     let url = database("t_5_17", true);
     let run = run(&url, &["5.17"]);
@@ -403,10 +361,7 @@ fn listing_5_17_takes_five_and_closes_the_cursor() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn connection_errors_are_one_line_without_the_password() {
     let server = server();
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

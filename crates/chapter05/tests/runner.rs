@@ -29,10 +29,7 @@ fn list_json_names_every_registered_listing() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn all_shares_one_demo_database_and_removes_it() {
     let marker = new_marker("ch5-all");
     let dir = run_temp_dir(&marker);
@@ -117,28 +114,19 @@ fn interrupted(signal: Signal, whole_group: bool) {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn ctrl_c_leaves_nothing() {
     interrupted(Signal::SIGINT, true);
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigterm_leaves_nothing() {
     interrupted(Signal::SIGTERM, false);
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigkill_leaves_nothing() {
     interrupted(Signal::SIGKILL, false);
 }

@@ -28,10 +28,7 @@ fn per_query(run: &test_harness::Run) -> Vec<(f64, f64)> {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_6_15_queries_from_every_process_and_leaves_nothing() {
     let marker = new_marker("ch6-db");
     // Sticky and open to all like /tmp: as root, the server's user must be

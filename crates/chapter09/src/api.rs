@@ -3,9 +3,11 @@
 //!
 //! aiohttp raises `web.HTTPNotFound()` and `web.HTTPBadRequest()`; a
 //! handler here returns `Err(ApiError)`, which axum turns into the answer
-//! through `IntoResponse`. A database failure is logged on stderr and
-//! answered 500 with a generic message: its details are for the operator,
-//! not the client.
+//! through `IntoResponse`. A database failure is logged on stderr with its
+//! causes and answered 500 with a generic message: its details are for the
+//! operator, not the client. A value the database refuses as data (SQL
+//! state class 22: a NUL character in text, a number out of range) is the
+//! client's error: 400, with the database's reason.
 
 use axum::Json;
 use axum::http::{Method, StatusCode, Uri};
@@ -38,8 +40,8 @@ impl ApiError {
     }
 
     /// 500, for a database error: logged here in full, answered in brief.
-    pub fn database(error: impl std::fmt::Display) -> Self {
-        eprintln!("database error: {error}");
+    pub fn database(error: &(dyn std::error::Error + 'static)) -> Self {
+        eprintln!("database error: {}", shared_util::db::with_causes(error));
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "the database could not answer; see the server's log".into(),
@@ -59,13 +61,19 @@ impl IntoResponse for ApiError {
 
 impl From<deadpool_postgres::PoolError> for ApiError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        Self::database(error)
+        Self::database(&error)
     }
 }
 
 impl From<tokio_postgres::Error> for ApiError {
     fn from(error: tokio_postgres::Error) -> Self {
-        Self::database(error)
+        match error.as_db_error() {
+            // Class 22, "data exception": the value sent was unfit.
+            Some(db) if db.code().code().starts_with("22") => {
+                Self::bad_request(format!("the database refused a value: {}", db.message()))
+            }
+            _ => Self::database(&error),
+        }
     }
 }
 

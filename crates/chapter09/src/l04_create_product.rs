@@ -67,7 +67,7 @@ async fn create_product(
         Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => Err(ApiError::bad_request(
             format!("no brand with id {}", product.brand_id),
         )),
-        Err(e) => Err(ApiError::database(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -25,7 +25,7 @@ use shared_util::Ctx;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, BRAND_QUERY, Brand, Pool};
-use crate::serving::{SHUTDOWN_BOUND, Stop, demo_client, listen, run_demo, show};
+use crate::serving::{LIMITS, SHUTDOWN_BOUND, Stop, demo_client, listen, run_demo, show};
 
 fn json(status: StatusCode, body: &impl serde::Serialize) -> Response<Full<Bytes>> {
     Response::builder()
@@ -121,7 +121,11 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
                         Ok::<_, Infallible>(response)
                     }
                 });
+                // A client gets 10 s to send its header (a silent one
+                // cannot hold a connection, or the shutdown, for ever).
                 let connection = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(LIMITS.header_timeout)
                     .serve_connection(TokioIo::new(stream), service);
                 tokio::spawn(graceful.watch(connection));
             }
@@ -150,14 +154,18 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     stop.wait().await;
     stopping.cancel();
     let graceful = server.await?;
-    if tokio::time::timeout(SHUTDOWN_BOUND, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        println!(
-            "connections still open after {} s were dropped",
-            SHUTDOWN_BOUND.as_secs()
-        );
+    tokio::select! {
+        finished = tokio::time::timeout(SHUTDOWN_BOUND, graceful.shutdown()) => {
+            if finished.is_err() {
+                println!(
+                    "connections still open after {} s were dropped",
+                    SHUTDOWN_BOUND.as_secs()
+                );
+            }
+        }
+        name = stop.again() => {
+            println!("Got another {name}: quitting without waiting for the requests in flight");
+        }
     }
     println!("server stopped");
     println!("Destroying database pool.");

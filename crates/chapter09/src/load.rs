@@ -156,7 +156,8 @@ pub async fn load(uri: &Uri, connections: usize, duration: Duration) -> Report {
     report
 }
 
-/// One connection's loop; reconnects if the server closes it.
+/// One connection's loop; reconnects if the server closes it (after an
+/// answer that says `Connection: close`, that is no error).
 async fn connection(uri: Uri, deadline: Instant) -> Report {
     let mut report = Report::default();
     let bound = Duration::from_secs(30);
@@ -197,15 +198,24 @@ async fn connection(uri: Uri, deadline: Instant) -> Report {
             let exchange = async {
                 let response = sender.send_request(request).await?;
                 let status = response.status();
+                // A server that closes after each answer (the blocking
+                // server, as gunicorn's sync workers do) says so.
+                let closes = response
+                    .headers()
+                    .get(hyper::header::CONNECTION)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
                 response.into_body().collect().await?;
-                Ok::<_, hyper::Error>(status)
+                Ok::<_, hyper::Error>((status, closes))
             };
             match tokio::time::timeout(bound, exchange).await {
-                Ok(Ok(status)) if status.is_success() => {
+                Ok(Ok((status, closes))) if status.is_success() => {
                     report.ok += 1;
                     report.latencies.push(sent.elapsed());
+                    if closes {
+                        continue 'connect;
+                    }
                 }
-                Ok(Ok(status)) => error(&mut report, format!("HTTP {status}")),
+                Ok(Ok((status, _))) => error(&mut report, format!("HTTP {status}")),
                 Ok(Err(e)) => {
                     error(&mut report, format!("exchange: {e}"));
                     continue 'connect;

@@ -4,6 +4,13 @@
 //! connections, let the requests in flight finish, and return, so that the
 //! listing closes its pool afterwards (the book's `on_cleanup`).
 //!
+//! The app runs under shared-util's bounded server
+//! ([`shared_util::http_server`]), not bare `axum::serve`: a client that
+//! connects and says nothing, or sends half a header, is closed after
+//! 10 s, a shutdown closes idle connections at once and cuts requests
+//! still running after [`SHUTDOWN_BOUND`] (saying how many), and a second
+//! Ctrl-C quits without waiting.
+//!
 //! With `--demo`, a scripted client (reqwest) drives the server over real
 //! HTTP and then sends the process SIGINT, so the demo ends through the
 //! same shutdown path a person's Ctrl-C takes.
@@ -16,11 +23,19 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use shared_util::Ctx;
+use shared_util::http_server::Limits;
 use shared_util::net::bind_loopback_async;
 use tokio_util::sync::CancellationToken;
 
 /// How long the requests still in flight at shutdown get to finish.
 pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(10);
+
+/// What a client may cost the servers of this chapter.
+pub const LIMITS: Limits = Limits {
+    header_timeout: Duration::from_secs(10),
+    max_connections: 2048,
+    grace: SHUTDOWN_BOUND,
+};
 
 /// The port a server listing listens on: `--port`, else 0 (any free port)
 /// for a demo, else the book's 8080.
@@ -44,7 +59,14 @@ impl Stop {
     /// Waits for SIGINT or SIGTERM and says which came.
     pub async fn wait(&mut self) {
         let name = self.0.wait().await;
-        println!("Got {name}: no new connections; finishing the requests in flight");
+        println!(
+            "Got {name}: no new connections; finishing the requests in flight (again to quit now)"
+        );
+    }
+
+    /// Waits for a second SIGINT or SIGTERM; returns which came.
+    pub async fn again(&mut self) -> &'static str {
+        self.0.wait().await
     }
 }
 
@@ -126,23 +148,32 @@ where
     let address = listener.local_addr()?;
     let app = logged(ctx, app);
     let stopping = shutdown.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stopping.cancelled_owned())
-            .await
-    });
+    let mut server = tokio::spawn(shared_util::http_server::serve(
+        listener,
+        app,
+        LIMITS,
+        stopping.cancelled_owned(),
+    ));
     let demo_outcome = match ctx.demo {
         true => Some(run_demo(demo(address)).await),
         false => None,
     };
     stop.wait().await;
     shutdown.cancel();
-    match tokio::time::timeout(SHUTDOWN_BOUND, server).await {
-        Ok(served) => served??,
-        Err(_) => println!(
-            "requests still running after {} s were dropped",
-            SHUTDOWN_BOUND.as_secs()
-        ),
+    tokio::select! {
+        served = &mut server => {
+            let cut = served?.cut;
+            if cut > 0 {
+                println!(
+                    "{cut} request(s) still running after {} s were cut",
+                    SHUTDOWN_BOUND.as_secs()
+                );
+            }
+        }
+        name = stop.again() => {
+            server.abort();
+            println!("Got another {name}: quitting without waiting for the requests in flight");
+        }
     }
     println!("server stopped");
     demo_outcome.transpose()?;

@@ -69,10 +69,7 @@ async fn wait_for_count(client: &Client, expected: &str) {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_chromium),
-    ignore = "chromium not found: apt install chromium chromium-driver"
-)]
+#[cfg_attr(not(has_chromium), ignore = "chromium not found: apt install chromium-driver")]
 fn two_tabs_show_2_and_closing_one_shows_1() {
     test_harness::require(Tool::Chromium);
     let browser = test_harness::host_tools::chromium().expect("chromium is here");

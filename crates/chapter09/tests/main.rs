@@ -4,6 +4,7 @@
 
 mod browser;
 mod common;
+mod limits;
 mod rest;
 mod runner;
 mod views;

@@ -51,10 +51,7 @@ fn listing_9_1_answers_the_time_as_json_and_unknown_paths_404() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_9_2_serves_every_brand_and_closes_its_pool() {
     let url = database_url();
     let mut server = start("9.2", &url, &[]);
@@ -80,10 +77,7 @@ fn listing_9_2_serves_every_brand_and_closes_its_pool() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn ctrl_c_lets_the_request_in_flight_finish_then_closes_the_pool() {
     let url = database_url();
     let mut server = start("9.2", &url, &["--wait-ms", "3000"]);
@@ -114,10 +108,7 @@ fn ctrl_c_lets_the_request_in_flight_finish_then_closes_the_pool() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn a_demo_leaves_no_postgres_behind() {
     // Its own temp dir: the demo database's server processes rename
     // themselves (no marker left), but they run inside it.
@@ -140,10 +131,7 @@ fn a_demo_leaves_no_postgres_behind() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_9_3_answers_200_404_and_400() {
     let url = database_url();
     let server = start("9.3", &url, &[]);
@@ -176,10 +164,7 @@ fn listing_9_3_answers_200_404_and_400() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_9_4_creates_products_and_refuses_bad_bodies() {
     let url = database_url();
     let server = start("9.4", &url, &["--body-limit", "200"]);
@@ -204,6 +189,16 @@ fn listing_9_4_creates_products_and_refuses_bad_bodies() {
     );
 
     assert_error(&post(port, "/product", ""), 400, "a JSON body is required");
+    // PostgreSQL's text cannot hold a NUL: the client's error, not a 500.
+    assert_error(
+        &post(
+            port,
+            "/product",
+            r#"{"product_name": "a\u0000b", "brand_id": 1}"#,
+        ),
+        400,
+        "the database refused a value: invalid byte sequence",
+    );
     assert_error(&post(port, "/product", "not json"), 400, "invalid product");
     assert_error(
         &post(port, "/product", r#"{"product_name": "x"}"#),
@@ -245,10 +240,7 @@ fn listing_9_4_creates_products_and_refuses_bad_bodies() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn the_blocking_server_and_bare_hyper_serve_the_same_brands_as_axum() {
     let url = database_url();
     let axum = start("9.2", &url, &[]);

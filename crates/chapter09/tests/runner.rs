@@ -44,10 +44,7 @@ fn the_servers_refuse_virtual_time() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn all_runs_every_listing_and_stops() {
     let run = run_bin(BIN, &["all", "--scale", "0.1", "--quiet"], "");
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);

@@ -124,10 +124,7 @@ fn listing_9_12_runs_blocking_calls_on_a_bounded_pool_and_async_code_from_a_bloc
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_9_8a_the_async_server_holds_every_connection_on_one_thread() {
     let url = database_url();
     let run = run_ok(

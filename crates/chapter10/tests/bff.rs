@@ -88,10 +88,7 @@ fn inventories(body: &Value) -> Vec<Option<i64>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 async fn healthy_services_give_the_whole_page_and_late_inventory_calls_are_cancelled() {
     let ((status, body), counts) = with_faults(&[]).await;
     assert_eq!(status, 200, "{body}");
@@ -118,10 +115,7 @@ async fn healthy_services_give_the_whole_page_and_late_inventory_calls_are_cance
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 async fn slow_inventory_gives_null_inventories_and_every_call_is_dropped() {
     let ((status, body), counts) = with_faults(&[(Kind::Inventory, Fault::Slow)]).await;
     assert_eq!(status, 200, "{body}");
@@ -132,10 +126,7 @@ async fn slow_inventory_gives_null_inventories_and_every_call_is_dropped() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 async fn failing_or_late_favorites_and_cart_become_null_and_the_rest_is_answered() {
     for (faults, null_field, other_field, other_value) in [
         (
@@ -185,10 +176,7 @@ async fn failing_or_late_favorites_and_cart_become_null_and_the_rest_is_answered
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 async fn products_late_is_504_and_products_failing_or_down_is_500() {
     for (fault, status_wanted, error) in [
         (Fault::Slow, 504, "Could not reach products service."),
@@ -209,10 +197,7 @@ async fn products_late_is_504_and_products_failing_or_down_is_500() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 async fn the_admin_route_flips_the_switch_and_a_service_comes_back_up() {
     let url = crate::common::database_url();
     let _one = ONE_AT_A_TIME.lock().await;

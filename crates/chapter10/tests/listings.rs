@@ -73,10 +73,7 @@ fn listing_10_12_prints_the_books_transcript_then_the_half_open_addition() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_2_creates_both_databases_with_six_rows_each() {
     // A demo database of its own: this listing drops and refills the
     // tables the other tests' services read.
@@ -95,10 +92,7 @@ fn listing_10_2_creates_both_databases_with_six_rows_each() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_4_opens_six_connections_per_pool_and_closes_them() {
     let run = run_db(&["10.4"]);
     assert_eq!(
@@ -130,10 +124,7 @@ fn listing_10_1_answers_a_stock_count_for_each_product() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listings_10_5_and_10_6_answer_each_users_products_and_400_for_a_bad_id() {
     let favorites = run_db(&["10.5", "--demo"]);
     let product_ids = r#"[{"product_id":1},{"product_id":2},{"product_id":3}]"#;
@@ -162,10 +153,7 @@ fn listings_10_5_and_10_6_answer_each_users_products_and_400_for_a_bad_id() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_7_lists_the_catalogue() {
     let run = run_db(&["10.7", "--demo", "--catalogue", "3"]);
     assert!(
@@ -195,10 +183,7 @@ fn listing_10_7_lists_the_catalogue() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_8_answers_the_page_and_leaves_no_call_running() {
     let run = run_db(&["10.8", "--demo"]);
     assert!(
@@ -216,10 +201,7 @@ fn listing_10_8_answers_the_page_and_leaves_no_call_running() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_8_takes_faults_from_the_command_line() {
     let run = run_db(&["10.8", "--demo", "--fault", "products=slow"]);
     assert!(run.stdout.contains("products service on 127.0.0.1:"));
@@ -239,10 +221,7 @@ fn listing_10_8_takes_faults_from_the_command_line() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn listing_10_8a_walks_through_every_failure() {
     let run = run_db(&["10.8a"]);
     let statuses: Vec<&str> = after(&run, "GET /products/all -> ")

@@ -45,10 +45,7 @@ fn the_services_refuse_virtual_time() {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn all_runs_every_listing_stops_and_leaves_nothing() {
     let marker = new_marker("ch10-all");
     let dir = run_temp_dir(&marker);
@@ -107,29 +104,20 @@ fn serve_then(signal: Signal) {
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn ctrl_c_stops_the_bff_and_its_services_and_leaves_nothing() {
     serve_then(Signal::SIGINT);
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigterm_stops_the_bff_like_ctrl_c() {
     // `timeout` and `kill` send SIGTERM; it used to be swallowed.
     serve_then(Signal::SIGTERM);
 }
 
 #[test]
-#[cfg_attr(
-    not(has_postgres),
-    ignore = "PostgreSQL not found: apt install postgresql"
-)]
+#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigkill_leaves_no_service_and_no_database() {
     serve_then(Signal::SIGKILL);
 }

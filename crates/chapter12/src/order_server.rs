@@ -9,7 +9,7 @@
 //! A shutdown never loses an order silently. The moment SIGINT arrives the
 //! shop closes: a request still waiting for room in the queue, and any
 //! that comes later, is answered 503 and never accepted. Only then does
-//! the queue drain, for at most the book's 10 s (times `--scale`); an
+//! the queue drain, for at most the book's 10 s; an
 //! order still unfinished after that is reported lost by its number, so
 //! `accepted = processed + lost` always adds up, order by order.
 
@@ -31,9 +31,10 @@ use shared_util::timing::{Stopwatch, secs};
 /// cut.
 pub const SHUTDOWN_BOUND: Duration = Duration::from_secs(10);
 
-/// The book's `wait_for(queue.join(), timeout=10)`, in seconds (times
-/// `--scale`): how long the queue gets to drain.
-const DRAIN_SECONDS: f64 = 10.0;
+/// The book's `wait_for(queue.join(), timeout=10)`: how long the queue
+/// gets to drain. Not scaled: `--scale` shortens the orders, so a drain
+/// that takes the book's orders takes the scaled ones too.
+const DRAIN: Duration = Duration::from_secs(10);
 
 /// How many orders the demo client has in flight at once.
 const DEMO_CLIENTS: usize = 64;
@@ -78,7 +79,7 @@ impl Orders {
             processed: AtomicU64::new(0),
             unfinished: Mutex::new(BTreeSet::new()),
             closing: tokio::sync::watch::Sender::new(false),
-            drain_bound: ctx.scaled(DRAIN_SECONDS),
+            drain_bound: DRAIN,
             reject_when_full: options.reject_when_full,
             second: ctx.scaled(1.0),
             next_id: AtomicU64::new(1),

@@ -234,7 +234,9 @@ fn listing_12_3_demo_processes_every_accepted_order_before_stopping() {
     assert!(run.positions("Worker ").iter().all(|i| *i < cancel));
     assert_eq!(
         lines.last(),
-        Some(&"20 order(s) accepted, 20 processed, 0 lost at shutdown, 0 refused (queue full)")
+        Some(
+            &"20 order(s) accepted, 20 processed, 0 lost at shutdown, 0 refused (queue full), 0 turned away (closing)"
+        )
     );
 }
 
@@ -263,7 +265,7 @@ fn listing_12_3_rejects_when_full_only_if_asked() {
     assert_eq!(
         report,
         format!(
-            "{accepted} order(s) accepted, {accepted} processed, 0 lost at shutdown, {refused} refused (queue full)"
+            "{accepted} order(s) accepted, {accepted} processed, 0 lost at shutdown, {refused} refused (queue full), 0 turned away (closing)"
         )
     );
 }
@@ -304,6 +306,6 @@ fn listing_12_7_takes_power_users_first() {
     );
     assert_eq!(kinds.iter().filter(|k| **k == "power").count(), 5);
     assert!(run.stdout.ends_with(
-        "11 order(s) accepted, 11 processed, 0 lost at shutdown, 0 refused (queue full)\n"
+        "11 order(s) accepted, 11 processed, 0 lost at shutdown, 0 refused (queue full), 0 turned away (closing)\n"
     ));
 }

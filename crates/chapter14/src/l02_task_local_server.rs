@@ -6,7 +6,10 @@
 //! `contextvars`: asyncio copies the context into every task it creates;
 //! a Tokio task-local belongs to one future, so a task spawned inside sees
 //! nothing unless it is scoped again. Each connection shows both. Lines
-//! are echoed back, so a client can tell its line was handled.
+//! are echoed back, so a client can tell its line was handled; a line over
+//! 64 KiB is refused (the client is told, the connection closed) and a
+//! long one is logged as a preview, so no client can fill the memory or
+//! the terminal.
 //!
 //! Run: cargo run -p chapter14 -- 14.2   (then: nc 127.0.0.1 9000)
 
@@ -14,7 +17,7 @@ use std::net::SocketAddr;
 
 use shared_util::Ctx;
 use shared_util::net::{Acceptor, bind_loopback_async};
-use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::TcpStream;
 
 tokio::task_local! {
@@ -22,11 +25,22 @@ tokio::task_local! {
     static USER_ADDRESS: SocketAddr;
 }
 
+/// The longest line a client may send.
+const MAX_LINE: usize = 64 * 1024;
+
+/// How much of a message the log shows.
+const PREVIEW: usize = 80;
+
 /// Deep in the call stack: the address comes from the task, not a parameter.
 fn log_message(data: &[u8]) {
+    let shown = &data[..data.len().min(PREVIEW)];
+    let more = match data.len() > PREVIEW {
+        true => format!("... ({} bytes)", data.len()),
+        false => String::new(),
+    };
     println!(
-        "Got message b\"{}\" from {}",
-        data.escape_ascii(),
+        "Got message b\"{}\"{more} from {}",
+        shown.escape_ascii(),
         USER_ADDRESS.get()
     );
 }
@@ -47,7 +61,26 @@ async fn listen_for_messages(connection: TcpStream) -> std::io::Result<()> {
     let (reader, mut writer) = connection.into_split();
     let mut reader = BufReader::new(reader);
     let mut data = Vec::new();
-    while reader.read_until(b'\n', &mut data).await? > 0 {
+    // At most one line past the limit is ever buffered.
+    while (&mut reader)
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', &mut data)
+        .await?
+        > 0
+    {
+        if data.len() > MAX_LINE {
+            println!("{address} sent a line over {MAX_LINE} bytes: closed");
+            let refusal = format!("line too long: at most {MAX_LINE} bytes; closing\n");
+            writer.write_all(refusal.as_bytes()).await?;
+            // Closing with unread input would reset the connection before
+            // the client reads why: end our side, and discard what it still
+            // sends for a moment.
+            writer.shutdown().await?;
+            let mut sink = tokio::io::sink();
+            let discard = tokio::io::copy(&mut reader, &mut sink);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), discard).await;
+            return Ok(());
+        }
         log_message(&data);
         writer.write_all(&data).await?;
         data.clear();

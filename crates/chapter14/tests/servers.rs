@@ -49,6 +49,41 @@ fn listing_14_2_each_connection_sees_its_own_address_and_children_see_none() {
 }
 
 #[test]
+fn listing_14_2_refuses_a_line_over_64_kib_and_logs_long_ones_as_a_preview() {
+    let mut server = ServerChild::start(BIN, &["14.2"]);
+    // A 1000-byte line is echoed whole but logged as a preview.
+    let mut long = server.connect();
+    let line = format!("{}\n", "x".repeat(999));
+    long.write_all(line.as_bytes()).unwrap();
+    let mut echo = vec![0; line.len()];
+    long.read_exact(&mut echo).unwrap();
+    assert_eq!(echo, line.as_bytes());
+    let logged = server.wait_for("... (1000 bytes) from ");
+    assert!(logged.len() < 200, "{logged}");
+    // Four mebibytes without a newline: refused, closed, not kept.
+    let mut flood = server.connect();
+    let mut sender = flood.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        let chunk = vec![b'y'; 1 << 20];
+        for _ in 0..4 {
+            if sender.write_all(&chunk).is_err() {
+                break; // closed already: the server stopped reading
+            }
+        }
+    });
+    let mut answer = String::new();
+    let _ = flood.read_to_string(&mut answer);
+    sending.join().unwrap();
+    assert!(
+        answer.starts_with("line too long: at most 65536 bytes; closing"),
+        "{answer:.80}"
+    );
+    server.wait_for("sent a line over 65536 bytes: closed");
+    assert!(server.resident_bytes() < 64 << 20);
+    assert!(server.output().len() < 10_000);
+}
+
+#[test]
 fn listing_14_2_demo_runs_and_stops() {
     let run = run_bin(BIN, &["14.2", "--demo"], "");
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
