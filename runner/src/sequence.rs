@@ -28,6 +28,13 @@ pub(crate) fn run_all(chapter: &Chapter, args: &RunArgs, ctx: &mut Ctx) -> Resul
             continue;
         }
         ran += 1;
+        // A Ctrl-C that ends the run says where it stopped.
+        let _note = signals::note_on_signal(format!(
+            "`all` stopped in listing {} ({ran} of {} listing(s) of chapter {} started)",
+            listing.id,
+            chapter.listings.len(),
+            chapter.number
+        ));
         match run_listing(listing, args, false, ctx, Mode::Sequence) {
             Ok(()) => {}
             Err(Failure::Listing(error)) => {

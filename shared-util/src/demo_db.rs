@@ -24,8 +24,9 @@
 //!   (`PR_SET_PDEATHSIG`); it stops the server, waits for it and deletes
 //!   the directory;
 //! - the supervisor killed too (`kill -9` of the whole process group): the
-//!   directory's name carries the run's pid, and the next start deletes
-//!   the directories of runs that are gone ([`remove_stale`]).
+//!   directory's name carries the run's pid, and the next start of any
+//!   chapter binary deletes the directories of runs that are gone
+//!   ([`remove_stale`], called by the runner before anything else).
 //!
 //! PostgreSQL refuses to run as root: as root (a container, CI), `initdb`
 //! and the server run as the `postgres` user (or `nobody`), which owns
@@ -189,6 +190,8 @@ pub struct DemoDatabase {
     /// The thread that started the supervisor and must outlive it: the
     /// kernel signals the supervisor when the thread that forked it ends.
     keeper: Option<std::thread::JoinHandle<()>>,
+    /// Says on Ctrl-C that the database goes with the run.
+    _note: crate::signals::NoteOnSignal,
 }
 
 impl std::fmt::Debug for DemoDatabase {
@@ -253,6 +256,9 @@ impl DemoDatabase {
             startup: started.elapsed(),
             stop: Some(stop_tx),
             keeper: Some(keeper),
+            _note: crate::signals::note_on_signal(
+                "the demo database is stopped and its directory removed by its supervisor",
+            ),
         };
         eprintln!(
             "demo database: PostgreSQL {} at {}, started in {:.1} s (removed when this run ends)",

@@ -18,8 +18,8 @@
 //! While no [`Handling`] guard is alive, SIGINT and SIGTERM get their
 //! default action again — decided inside the signal handler, so a guard
 //! dropped right after its listing saw the signal cannot race with it. A
-//! path given to [`remove_on_signal`] is removed first, then the default
-//! action ends the process. The runner asks [`take_user_signal`] after each
+//! path given to [`remove_on_signal`] is removed first, and a note given to
+//! [`note_on_signal`] printed, then the default action ends the process. The runner asks [`take_user_signal`] after each
 //! listing of `all`, so Ctrl-C that a listing handled still stops the run;
 //! a demo that signals itself uses [`raise_own`], which does not count.
 
@@ -40,6 +40,8 @@ struct State {
     generation: u64,
     /// Paths to remove before a signal ends the process, by id.
     temporary: Vec<(u64, PathBuf)>,
+    /// Lines to print on stderr before a signal ends the process, by id.
+    notes: Vec<(u64, String)>,
     next_temporary: u64,
 }
 
@@ -99,14 +101,19 @@ fn lock() -> MutexGuard<'static, State> {
 
 /// Recomputes what the signal handler does now.
 fn settle(state: &State) {
-    let default = state.handlers == 0 && state.temporary.is_empty();
+    let default = state.handlers == 0 && state.temporary.is_empty() && state.notes.is_empty();
     shared().default_now.store(default, Ordering::SeqCst);
 }
 
 fn cleanup_then_default(number: i32) {
     let state = lock();
-    if state.handlers > 0 || state.temporary.is_empty() {
+    if state.handlers > 0 || (state.temporary.is_empty() && state.notes.is_empty()) {
         return; // a listing handles it, or the handler already ended us
+    }
+    if !state.notes.is_empty() {
+        let name = Signal::try_from(number).map_or("a signal", Signal::as_str);
+        let notes: Vec<&str> = state.notes.iter().map(|(_, n)| n.as_str()).collect();
+        eprintln!("\n{name}: {}", notes.join("; "));
     }
     for (_, path) in &state.temporary {
         let _ = if path.is_dir() {
@@ -203,6 +210,33 @@ impl Drop for RemoveOnSignal {
     fn drop(&mut self) {
         let mut state = lock();
         state.temporary.retain(|(id, _)| *id != self.id);
+        settle(&state);
+    }
+}
+
+/// While alive, a SIGINT or SIGTERM that ends the process prints `note`
+/// on stderr first (after the signal's name), so the person who pressed
+/// Ctrl-C sees what was stopped. Dropping the guard forgets the note.
+pub fn note_on_signal(note: impl Into<String>) -> NoteOnSignal {
+    let mut state = lock();
+    let id = state.next_temporary;
+    state.next_temporary += 1;
+    state.notes.push((id, note.into()));
+    settle(&state);
+    NoteOnSignal { id }
+}
+
+/// The guard of [`note_on_signal`].
+#[derive(Debug)]
+#[must_use = "the note is printed on a signal only while the guard lives"]
+pub struct NoteOnSignal {
+    id: u64,
+}
+
+impl Drop for NoteOnSignal {
+    fn drop(&mut self) {
+        let mut state = lock();
+        state.notes.retain(|(id, _)| *id != self.id);
         settle(&state);
     }
 }
@@ -324,6 +358,10 @@ mod tests {
         let temporary = remove_on_signal(&path);
         assert!(!default_action_now());
         drop(temporary);
+        assert!(default_action_now());
+        let note = note_on_signal("listing 9.9 was stopped");
+        assert!(!default_action_now());
+        drop(note);
         assert!(default_action_now());
 
         // A handled signal is recorded; one the listing raised itself is not.

@@ -67,14 +67,15 @@ fn all_shares_one_demo_database_and_removes_it() {
     assert_nothing_left(&marker, &dir);
 }
 
-/// Starts 5.8 in a process group of its own, waits until its demo
+/// Starts `args` in a process group of its own, waits until its demo
 /// database is up, sends `signal` (to the whole group, as Ctrl-C does, or
-/// to the binary alone), and checks that nothing is left.
-fn interrupted(signal: Signal, whole_group: bool) {
+/// to the binary alone), checks that nothing is left, and returns what it
+/// wrote on stderr.
+fn interrupted(args: &[&str], signal: Signal, whole_group: bool) -> String {
     let marker = new_marker(&format!("ch5-{signal}"));
     let dir = run_temp_dir(&marker);
     let mut child = Command::new(BIN)
-        .args(["5.8", "--queries", "1000000"])
+        .args(args)
         .env(MARKER_VAR, &marker)
         .env("TMPDIR", &dir)
         .process_group(0)
@@ -85,7 +86,8 @@ fn interrupted(signal: Signal, whole_group: bool) {
         .unwrap();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
+    let reading = std::thread::spawn(move || {
+        let mut seen = String::new();
         for line in std::io::BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
@@ -93,7 +95,10 @@ fn interrupted(signal: Signal, whole_group: bool) {
             if line.contains("demo database: PostgreSQL") {
                 let _ = ready_tx.send(());
             }
+            seen.push_str(&line);
+            seen.push('\n');
         }
+        seen
     });
     if ready_rx.recv_timeout(Duration::from_secs(60)).is_err() {
         let _ = child.kill();
@@ -111,22 +116,31 @@ fn interrupted(signal: Signal, whole_group: bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_nothing_left(&marker, &dir);
+    reading.join().unwrap()
 }
 
 #[test]
 #[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
-fn ctrl_c_leaves_nothing() {
-    interrupted(Signal::SIGINT, true);
+fn ctrl_c_leaves_nothing_and_says_where_all_stopped() {
+    let stderr = interrupted(&["all", "--queries", "1000000"], Signal::SIGINT, true);
+    assert!(
+        stderr.contains("SIGINT: `all` stopped in listing 5."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the demo database is stopped and its directory removed"),
+        "{stderr}"
+    );
 }
 
 #[test]
 #[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigterm_leaves_nothing() {
-    interrupted(Signal::SIGTERM, false);
+    interrupted(&["5.8", "--queries", "1000000"], Signal::SIGTERM, false);
 }
 
 #[test]
 #[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
 fn sigkill_leaves_nothing() {
-    interrupted(Signal::SIGKILL, false);
+    interrupted(&["5.8", "--queries", "1000000"], Signal::SIGKILL, false);
 }
