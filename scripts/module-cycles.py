@@ -33,15 +33,15 @@ def edges_of(root):
             for m in re.finditer(r"\b(crate|super)::\{([^}]*)\}", text):
                 for item in m.group(2).split(","):
                     head = item.strip().split("::")[0].strip()
-                    if re.fullmatch(r"[a-z_]+", head) and head != "self":
+                    if re.fullmatch(r"[a-z0-9_]+", head) and head != "self":
                         text += f"\n{m.group(1)}::{head}"
-            for m in re.finditer(r"crate::([a-z_]+)(?:::([a-z_]+))?", text):
+            for m in re.finditer(r"crate::([a-z0-9_]+)(?:::([a-z0-9_]+))?", text):
                 dep = m.group(1)
                 if m.group(2) and os.path.exists(os.path.join(root, dep, m.group(2) + ".rs")):
                     dep = dep + "::" + m.group(2)
                 deps.add(dep)
             parent = name.rsplit("::", 1)[0] if "::" in name else ""
-            for m in re.finditer(r"super::([a-z_]+)", text):
+            for m in re.finditer(r"super::([a-z0-9_]+)", text):
                 deps.add(parent + "::" + m.group(1) if parent else m.group(1))
             # A module's own tests (`use super::*`) are not an import.
             deps.discard("*")

@@ -17,8 +17,6 @@ use shared_util::products::{self, Stage};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
-use crate::l02_schemas;
-
 /// One service's database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Database {
@@ -40,8 +38,8 @@ impl Database {
                 .get_dbname()
                 .unwrap_or(shared_util::demo_db::DEMO_DATABASE)
                 .to_owned(),
-            Database::Favorites => l02_schemas::FAVORITES_DATABASE.to_owned(),
-            Database::Cart => l02_schemas::CART_DATABASE.to_owned(),
+            Database::Favorites => FAVORITES_DATABASE.to_owned(),
+            Database::Cart => CART_DATABASE.to_owned(),
         })
     }
 }
@@ -105,9 +103,10 @@ pub async fn create_database(ctx: &Ctx, name: &str) -> anyhow::Result<bool> {
     }
 }
 
-/// Makes sure `database` holds what its service reads, building what is
-/// missing and saying so on stderr, so any listing runs on its own.
-pub async fn ensure(ctx: &Ctx, database: Database) -> anyhow::Result<()> {
+/// Makes sure `database` holds what its service reads (for the cart and
+/// favourites, `table`: listing 10.2's), building what is missing and
+/// saying so on stderr, so any listing runs on its own.
+pub async fn ensure(ctx: &Ctx, database: Database, table: Option<Table>) -> anyhow::Result<()> {
     let built = match database {
         Database::Products => {
             let client = connect(ctx, database).await?;
@@ -116,15 +115,15 @@ pub async fn ensure(ctx: &Ctx, database: Database) -> anyhow::Result<()> {
                 .context("could not build the product database")?
         }
         Database::Favorites | Database::Cart => {
-            let table = l02_schemas::table_of(database);
+            let table = table.ok_or_else(|| anyhow::anyhow!("no table given for {database:?}"))?;
             let name = database.name(ctx)?;
             let mut built = Vec::new();
             if create_database(ctx, &name).await? {
                 built.push(format!("database {name}"));
             }
             let client = connect(ctx, database).await?;
-            if !l02_schemas::has_table(&client, table).await? {
-                l02_schemas::create(&client, table).await?;
+            if !has_table(&client, table).await? {
+                create_table(&client, table).await?;
                 built.push(format!("table {} (10.{})", table.name, table.listing));
             }
             built
@@ -137,4 +136,56 @@ pub async fn ensure(ctx: &Ctx, database: Database) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The cart service's database (listing 10.2).
+pub const CART_DATABASE: &str = "cart";
+/// The favourites service's database (listing 10.3).
+pub const FAVORITES_DATABASE: &str = "favorites";
+
+/// One service table: its SQL and its seed rows `(user_id, product_id)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    /// The book's listing number after "10.".
+    pub listing: u32,
+    pub create: &'static str,
+    pub rows: [(i32, i32); 6],
+}
+
+/// Whether `table` is there.
+pub async fn has_table(client: &Client, table: Table) -> anyhow::Result<bool> {
+    let regclass = format!("public.{}", table.name);
+    Ok(client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&regclass])
+        .await?
+        .get(0))
+}
+
+/// Creates `table` afresh and inserts its rows, printing nothing; returns
+/// one status line per statement. One caller at a time (an advisory lock),
+/// so two processes starting at once do not both insert the rows.
+pub async fn create_table(client: &Client, table: Table) -> anyhow::Result<Vec<String>> {
+    let mut statuses = Vec::new();
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&10_i64])
+        .await?;
+    let result = async {
+        client
+            .batch_execute(&format!("DROP TABLE IF EXISTS {}", table.name))
+            .await?;
+        client.batch_execute(table.create).await?;
+        statuses.push(format!("CREATE TABLE {}", table.name));
+        let insert = format!("INSERT INTO {} VALUES ($1, $2)", table.name);
+        for (user_id, product_id) in table.rows {
+            let rows = client.execute(&insert, &[&user_id, &product_id]).await?;
+            statuses.push(format!("INSERT 0 {rows}  ({user_id}, {product_id})"));
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    client
+        .execute("SELECT pg_advisory_unlock($1)", &[&10_i64])
+        .await?;
+    result.map(|()| statuses)
 }

@@ -21,7 +21,7 @@ use rand::Rng as _;
 use serde_json::{Value, json};
 use shared_util::Ctx;
 
-use crate::services::{Kind, serve_alone};
+use crate::services::{App, Kind, serve_alone};
 
 async fn get_inventory(Path(_product_id): Path<i64>) -> Json<Value> {
     // The generator is not kept across the await: `rand::rng()` is per
@@ -39,6 +39,14 @@ pub fn router() -> Router {
     Router::new().route("/products/{id}/inventory", get(get_inventory))
 }
 
+/// What the service serves: its routes (no database).
+pub async fn app(_ctx: &Ctx) -> anyhow::Result<App> {
+    Ok(App {
+        router: router(),
+        pool: None,
+    })
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    serve_alone(ctx, Kind::Inventory).await
+    serve_alone(ctx, Kind::Inventory, app(ctx)).await
 }

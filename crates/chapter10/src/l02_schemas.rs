@@ -11,24 +11,8 @@
 //! Run: cargo run -p chapter10 -- 10.2
 
 use shared_util::Ctx;
-use tokio_postgres::Client;
 
-use crate::db::{self, Database};
-
-/// The cart service's database (listing 10.2).
-pub const CART_DATABASE: &str = "cart";
-/// The favourites service's database (listing 10.3).
-pub const FAVORITES_DATABASE: &str = "favorites";
-
-/// One service table: its SQL and its seed rows `(user_id, product_id)`.
-#[derive(Debug, Clone, Copy)]
-pub struct Table {
-    pub name: &'static str,
-    /// The book's listing number after "10.".
-    pub listing: u32,
-    pub create: &'static str,
-    pub rows: [(i32, i32); 6],
-}
+use crate::db::{self, Database, Table, create_table};
 
 /// Listing 10.2: user 1 has products 1–3 in the cart, user 2 has 1, 2, 5.
 pub const USER_CART: Table = Table {
@@ -52,49 +36,14 @@ pub const USER_FAVORITE: Table = Table {
     rows: [(1, 1), (1, 2), (1, 3), (3, 1), (3, 2), (3, 3)],
 };
 
-/// The table the favourites or the cart service reads.
-pub fn table_of(database: Database) -> Table {
+/// The table the favourites or the cart service reads; none for the
+/// product service (chapter 5's database).
+pub fn table_of(database: Database) -> Option<Table> {
     match database {
-        Database::Cart => USER_CART,
-        _ => USER_FAVORITE,
+        Database::Cart => Some(USER_CART),
+        Database::Favorites => Some(USER_FAVORITE),
+        Database::Products => None,
     }
-}
-
-/// Whether `table` is there.
-pub async fn has_table(client: &Client, table: Table) -> anyhow::Result<bool> {
-    let regclass = format!("public.{}", table.name);
-    Ok(client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&regclass])
-        .await?
-        .get(0))
-}
-
-/// Creates `table` afresh and inserts its rows, printing nothing; returns
-/// one status line per statement. One caller at a time (an advisory lock),
-/// so two processes starting at once do not both insert the rows.
-pub async fn create(client: &Client, table: Table) -> anyhow::Result<Vec<String>> {
-    let mut statuses = Vec::new();
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&10_i64])
-        .await?;
-    let result = async {
-        client
-            .batch_execute(&format!("DROP TABLE IF EXISTS {}", table.name))
-            .await?;
-        client.batch_execute(table.create).await?;
-        statuses.push(format!("CREATE TABLE {}", table.name));
-        let insert = format!("INSERT INTO {} VALUES ($1, $2)", table.name);
-        for (user_id, product_id) in table.rows {
-            let rows = client.execute(&insert, &[&user_id, &product_id]).await?;
-            statuses.push(format!("INSERT 0 {rows}  ({user_id}, {product_id})"));
-        }
-        anyhow::Ok(())
-    }
-    .await;
-    client
-        .execute("SELECT pg_advisory_unlock($1)", &[&10_i64])
-        .await?;
-    result.map(|()| statuses)
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
@@ -110,7 +59,8 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             }
         );
         let client = db::connect(ctx, database).await?;
-        for status in create(&client, table_of(database)).await? {
+        let table = table_of(database).expect("the cart and favourites have a table");
+        for status in create_table(&client, table).await? {
             println!("  {status}");
         }
     }

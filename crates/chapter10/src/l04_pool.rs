@@ -19,6 +19,7 @@ use futures::future::try_join_all;
 use shared_util::Ctx;
 
 use crate::db::{self, Database};
+use crate::l02_schemas;
 
 /// A pool of connections to one service's database.
 pub type Pool = deadpool_postgres::Pool;
@@ -30,7 +31,7 @@ pub const POOL_SIZE: usize = 6;
 /// them before returning (so a bad URL fails at start, not at the first
 /// request), after making sure the database holds what its service reads.
 pub async fn create_database_pool(ctx: &Ctx, database: Database) -> anyhow::Result<Pool> {
-    db::ensure(ctx, database).await?;
+    db::ensure(ctx, database, l02_schemas::table_of(database)).await?;
     let manager = Manager::from_config(
         db::config(ctx, database)?,
         tokio_postgres::NoTls,

@@ -16,8 +16,9 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use shared_util::Ctx;
 
-use crate::l04_pool::Pool;
-use crate::services::{Kind, serve_alone};
+use crate::db::Database;
+use crate::l04_pool::{Pool, create_database_pool};
+use crate::services::{App, Kind, serve_alone};
 
 async fn cart(
     State(db): State<Pool>,
@@ -49,6 +50,16 @@ pub fn router(pool: Pool) -> Router {
         .with_state(pool)
 }
 
+/// What the service serves: its routes over a pool of its database
+/// (listing 10.4's).
+pub async fn app(ctx: &Ctx) -> anyhow::Result<App> {
+    let pool = create_database_pool(ctx, Database::Cart).await?;
+    Ok(App {
+        router: router(pool.clone()),
+        pool: Some(pool),
+    })
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    serve_alone(ctx, Kind::Cart).await
+    serve_alone(ctx, Kind::Cart, app(ctx)).await
 }

@@ -17,8 +17,9 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use shared_util::Ctx;
 
-use crate::l04_pool::Pool;
-use crate::services::{Kind, serve_alone};
+use crate::db::Database;
+use crate::l04_pool::{Pool, create_database_pool};
+use crate::services::{App, Kind, serve_alone};
 
 #[derive(Clone)]
 struct Products {
@@ -63,6 +64,17 @@ pub fn router(pool: Pool, catalogue: usize) -> Router {
         })
 }
 
+/// What the service serves: its routes over a pool of chapter 5's
+/// product database (listing 10.4's), listing `--catalogue` products.
+pub async fn app(ctx: &Ctx) -> anyhow::Result<App> {
+    let pool = create_database_pool(ctx, Database::Products).await?;
+    let catalogue = ctx.options::<crate::Options>().catalogue;
+    Ok(App {
+        router: router(pool.clone(), catalogue),
+        pool: Some(pool),
+    })
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    serve_alone(ctx, Kind::Products).await
+    serve_alone(ctx, Kind::Products, app(ctx)).await
 }

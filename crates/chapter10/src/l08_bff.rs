@@ -30,22 +30,14 @@ use serde_json::{Value, json};
 use shared_util::Ctx;
 use tokio::time::{Instant, timeout_at};
 
-use crate::services::{self, CtrlC, Services};
+use crate::services::{self, App, Backends, CtrlC, Kind, Services};
+use crate::{l01_inventory, l05_favorites, l06_cart, l07_products};
 
 /// How long the backend-for-frontend waits for each round of calls.
 pub const DEADLINE: Duration = Duration::from_secs(1);
 
 /// The user whose favourites and cart the page shows (the book's user 3).
 const USER: u32 = 3;
-
-/// Where the four services are.
-#[derive(Debug, Clone)]
-pub struct Backends {
-    pub products: String,
-    pub inventory: String,
-    pub favorites: String,
-    pub cart: String,
-}
 
 /// The backend-for-frontend's state: one HTTP client (a pool of
 /// connections, where the book opens a `ClientSession` per request) and
@@ -203,6 +195,16 @@ pub fn router(backends: Backends) -> anyhow::Result<Router> {
 
 /// The backend-for-frontend serving on `port` in this process, and the
 /// four services behind it.
+/// The app of service `kind`, made by its own listing: 10.1, 10.5–10.7.
+pub async fn service_app(ctx: &Ctx, kind: Kind) -> anyhow::Result<App> {
+    match kind {
+        Kind::Inventory => l01_inventory::app(ctx).await,
+        Kind::Favorites => l05_favorites::app(ctx).await,
+        Kind::Cart => l06_cart::app(ctx).await,
+        Kind::Products => l07_products::app(ctx).await,
+    }
+}
+
 pub struct System {
     pub services: Services,
     pub address: std::net::SocketAddr,
@@ -214,7 +216,7 @@ impl System {
     /// Starts the four services (faults from `--fault`), then the
     /// backend-for-frontend on 127.0.0.1:`port`.
     pub async fn start(ctx: &Ctx, port: u16) -> anyhow::Result<Self> {
-        let services = Services::start(ctx).await?;
+        let services = Services::start(ctx, async |kind| service_app(ctx, kind).await).await?;
         let listener = shared_util::net::bind_loopback_async(port).await?;
         let address = listener.local_addr()?;
         let app = router(services.backends())?;

@@ -24,6 +24,7 @@ use shared_util::timing::Stopwatch;
 use tower::retry::Policy;
 use tower::{BoxError, ServiceBuilder, ServiceExt as _};
 
+use crate::l01_inventory;
 use crate::services::{self, Fault, Kind, Service};
 
 /// Retry up to `tries` times in all, `interval` apart, printing each failure.
@@ -57,7 +58,13 @@ impl<Req: Clone, Res> Policy<Req, Res, BoxError> for Attempts {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let inventory = Service::start(ctx, Kind::Inventory, 0, Fault::None).await?;
+    let inventory = Service::start(
+        Kind::Inventory,
+        0,
+        Fault::None,
+        l01_inventory::app(ctx).await?,
+    )
+    .await?;
     println!("inventory service on {}", inventory.address());
     let client = services::client()?;
     let fetch = tower::service_fn(move |url: String| {

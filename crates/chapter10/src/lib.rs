@@ -17,23 +17,27 @@
 //! their databases hold what they read. Every other module is one listing.
 //! Run `cargo run -p chapter10 -- list` to see them.
 
-pub mod db;
-pub mod load;
+mod db;
+mod load;
 pub mod services;
 
-pub mod l01_inventory;
-pub mod l02_schemas;
-pub mod l04_pool;
-pub mod l05_favorites;
-pub mod l06_cart;
-pub mod l07_products;
-pub mod l08_bff;
-pub mod l08a_fault_walk;
-pub mod l09_retry;
-pub mod l10_retry_demo;
-pub mod l11_circuit_breaker;
-pub mod l12_breaker_demo;
-pub mod l12a_tower_layers;
+mod l01_inventory;
+mod l02_schemas;
+mod l04_pool;
+mod l05_favorites;
+mod l06_cart;
+mod l07_products;
+mod l08_bff;
+mod l08a_fault_walk;
+mod l09_retry;
+mod l10_retry_demo;
+mod l11_circuit_breaker;
+mod l12_breaker_demo;
+mod l12a_tower_layers;
+
+/// The services and the backend-for-frontend of 10.8, for the tests that
+/// drive them in-process.
+pub use l08_bff::System;
 
 use runner::listing;
 use runner::{Chapter, ChapterOptions};

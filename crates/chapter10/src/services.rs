@@ -32,9 +32,7 @@ use shared_util::net::bind_loopback_async;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::db::Database;
-use crate::l04_pool::{Pool, create_database_pool, destroy_database_pool};
-use crate::{l01_inventory, l05_favorites, l06_cart, l07_products};
+use deadpool_postgres::Pool;
 
 /// How long a slow service takes before it answers: well past the
 /// backend-for-frontend's 1 s deadline.
@@ -280,6 +278,27 @@ async fn show_calls(State(control): State<Arc<Control>>) -> Json<CallCounts> {
     Json(control.calls.counts())
 }
 
+/// What a service serves: its listing's router and, for a service with a
+/// database, the pool under it (closed when the service stops). The
+/// listings make them (10.1, 10.5–10.7, over 10.4's pools); this module
+/// only runs them.
+#[derive(Debug)]
+pub struct App {
+    /// The listing's routes.
+    pub router: Router,
+    /// Its database pool, if it has one.
+    pub pool: Option<Pool>,
+}
+
+/// Where the four services are, for the backend-for-frontend.
+#[derive(Debug, Clone)]
+pub struct Backends {
+    pub products: String,
+    pub inventory: String,
+    pub favorites: String,
+    pub cart: String,
+}
+
 /// One service, serving in this process.
 #[derive(Debug)]
 pub struct Service {
@@ -293,26 +312,11 @@ pub struct Service {
 }
 
 impl Service {
-    /// Starts service `kind` on 127.0.0.1:`port` (0: any free port) with
-    /// `fault` set, opening its database pool first (listing 10.4). A
-    /// service started `down` keeps its port number for later but does
-    /// not listen.
-    pub async fn start(ctx: &Ctx, kind: Kind, port: u16, fault: Fault) -> anyhow::Result<Self> {
-        let pool = match kind {
-            Kind::Inventory => None,
-            Kind::Products => Some(create_database_pool(ctx, Database::Products).await?),
-            Kind::Favorites => Some(create_database_pool(ctx, Database::Favorites).await?),
-            Kind::Cart => Some(create_database_pool(ctx, Database::Cart).await?),
-        };
-        let app = match (kind, pool.clone()) {
-            (Kind::Inventory, _) => l01_inventory::router(),
-            (Kind::Products, Some(pool)) => {
-                l07_products::router(pool, ctx.options::<crate::Options>().catalogue)
-            }
-            (Kind::Favorites, Some(pool)) => l05_favorites::router(pool),
-            (Kind::Cart, Some(pool)) => l06_cart::router(pool),
-            _ => unreachable!("every database service has its pool"),
-        };
+    /// Starts service `kind`, serving `app`, on 127.0.0.1:`port` (0: any
+    /// free port) with `fault` set. A service started `down` keeps its
+    /// port number for later but does not listen.
+    pub async fn start(kind: Kind, port: u16, fault: Fault, app: App) -> anyhow::Result<Self> {
+        let App { router: app, pool } = app;
         let (sender, receiver) = watch::channel(fault);
         let control = Arc::new(Control {
             kind,
@@ -410,7 +414,7 @@ impl Service {
             abort.abort();
         }
         if let Some(pool) = pool {
-            destroy_database_pool(&pool);
+            pool.close(); // 10.4's destroy_database_pool
         }
     }
 }
@@ -474,11 +478,16 @@ pub struct Services {
 }
 
 impl Services {
-    /// Starts all four at once, with the faults of `--fault`, and prints
-    /// where each listens.
-    pub async fn start(ctx: &Ctx) -> anyhow::Result<Self> {
+    /// Starts all four at once, each serving what `app` makes for its
+    /// kind, with the faults of `--fault`, and prints where each listens.
+    pub async fn start(
+        ctx: &Ctx,
+        app: impl AsyncFn(Kind) -> anyhow::Result<App>,
+    ) -> anyhow::Result<Self> {
         let options = ctx.options::<crate::Options>();
-        let start = |kind: Kind| Service::start(ctx, kind, 0, options.fault_for(kind));
+        let start = async |kind: Kind| {
+            Service::start(kind, 0, options.fault_for(kind), app(kind).await?).await
+        };
         let (products, inventory, favorites, cart) = tokio::try_join!(
             start(Kind::Products),
             start(Kind::Inventory),
@@ -521,8 +530,8 @@ impl Services {
     }
 
     /// Where the backend-for-frontend finds them.
-    pub fn backends(&self) -> crate::l08_bff::Backends {
-        crate::l08_bff::Backends {
+    pub fn backends(&self) -> Backends {
+        Backends {
             products: self.products.url(),
             inventory: self.inventory.url(),
             favorites: self.favorites.url(),
@@ -573,11 +582,15 @@ pub fn client() -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// Runs one service alone, as the book's listing does: on its book port
-/// (`--port`; a free one with `--demo`) until Ctrl-C, or, with `--demo`,
-/// for a scripted client that sends the service's sample requests and
-/// prints the answers.
-pub async fn serve_alone(ctx: &Ctx, kind: Kind) -> anyhow::Result<()> {
+/// Runs one service alone, as the book's listing does, serving the `app`
+/// its listing makes: on its book port (`--port`; a free one with
+/// `--demo`) until Ctrl-C, or, with `--demo`, for a scripted client that
+/// sends the service's sample requests and prints the answers.
+pub async fn serve_alone(
+    ctx: &Ctx,
+    kind: Kind,
+    app: impl Future<Output = anyhow::Result<App>>,
+) -> anyhow::Result<()> {
     let fault = ctx.options::<crate::Options>().fault_for(kind);
     if fault == Fault::Down {
         return Err(shared_util::ctx::usage(format!(
@@ -591,7 +604,7 @@ pub async fn serve_alone(ctx: &Ctx, kind: Kind) -> anyhow::Result<()> {
         (None, true) => 0,
         (None, false) => kind.book_port(),
     };
-    let service = Service::start(ctx, kind, port, fault).await?;
+    let service = Service::start(kind, port, fault, app.await?).await?;
     let url = service.url();
     println!("listening on {}", service.address());
     if ctx.demo {

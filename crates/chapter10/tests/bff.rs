@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use chapter10::l08_bff::System;
+use chapter10::System;
 use chapter10::services::{Fault, Kind};
 use serde_json::Value;
 use shared_util::Ctx;
