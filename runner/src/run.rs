@@ -50,7 +50,7 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
         }
     }
     if let Some(url) = &args.database_url {
-        shared_util::demo_db::DatabaseUrl::parse(url).map_err(Failure::Usage)?;
+        shared_util::demo::database::DatabaseUrl::parse(url).map_err(Failure::Usage)?;
     }
     let runtime = args.runtime.map(Flavor::from);
     if args.workers.is_some() && runtime == Some(Flavor::CurrentThread) {

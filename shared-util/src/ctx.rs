@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::demo_db::{DatabaseUrl, DemoDatabase};
-use crate::demo_server::{DemoConfig, DemoServer};
+use crate::demo::database::{DatabaseUrl, DemoDatabase};
+use crate::demo::server::{DemoConfig, DemoServer};
 
 /// Which Tokio runtime a listing runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

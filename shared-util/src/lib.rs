@@ -20,10 +20,9 @@
 //! - [`ctx`] — [`Ctx`], what a listing reads about its run (flags, the
 //!   chapter's typed options, the demo server), and [`usage`] for a value
 //!   the listing cannot take.
-//! - [`demo_server`] — the offline stand-in for example.com.
-//! - [`demo_db`] — the offline stand-in for the book's PostgreSQL server: a
-//!   throwaway cluster of the machine's own PostgreSQL, removed at exit;
-//!   [`products`] — the book's product database that chapter 5 builds in it.
+//! - [`demo`] — the stand-ins, apart from the util: the demo server (the
+//!   offline example.com), the demo database (a throwaway PostgreSQL),
+//!   the book's product database built in it, and connecting to it.
 //! - [`http_server`] — serving an axum app with a header timeout, a
 //!   connection cap and a bounded shutdown (the demo server, chapter 9).
 //! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
@@ -60,14 +59,11 @@ extern crate self as shared_util;
 
 pub mod cpu;
 pub mod ctx;
-pub mod db;
 pub mod debug;
 pub mod delay;
-pub mod demo_db;
-pub mod demo_server;
+pub mod demo;
 pub mod http_server;
 pub mod net;
-pub mod products;
 pub mod progress;
 pub mod report;
 pub mod signals;

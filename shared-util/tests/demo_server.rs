@@ -4,7 +4,7 @@
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use shared_util::demo_server::{DemoConfig, DemoServer};
+use shared_util::demo::server::{DemoConfig, DemoServer};
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -118,7 +118,7 @@ fn shutdown_stops_the_server() {
 
 #[test]
 fn the_generated_site_serves_pages_with_their_links() {
-    use shared_util::demo_server::site;
+    use shared_util::demo::server::site;
     let server = DemoServer::start().unwrap();
     let (status, body) = get(&format!("{}{}", server.url(), site::HOME));
     assert_eq!(status, 200);
@@ -139,7 +139,7 @@ fn the_generated_site_serves_pages_with_their_links() {
 
 #[test]
 fn the_generated_site_has_broken_links_and_slow_pages() {
-    use shared_util::demo_server::site;
+    use shared_util::demo::server::site;
     let server = DemoServer::start().unwrap();
     // Page 3 carries a broken link; following it gives a 404.
     assert!(site::is_broken_link_on(3));
@@ -159,7 +159,7 @@ fn the_generated_site_has_broken_links_and_slow_pages() {
 
 #[test]
 fn every_page_within_depth_2_links_where_the_site_description_says() {
-    use shared_util::demo_server::site;
+    use shared_util::demo::server::site;
     let server = DemoServer::start().unwrap();
     // Walk the real server breadth first and compare with `site::crawl`.
     let mut found = std::collections::BTreeMap::from([(0_u32, 0_usize)]);
@@ -189,7 +189,7 @@ fn every_page_within_depth_2_links_where_the_site_description_says() {
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 
-use shared_util::demo_server::Limits;
+use shared_util::demo::server::Limits;
 
 fn limited(limits: Limits) -> DemoServer {
     DemoServer::start_limited(DemoConfig::default(), limits).unwrap()
@@ -307,4 +307,14 @@ fn shutdown_waits_for_a_request_in_flight_only_as_long_as_the_grace() {
     // The request would take a minute; the shutdown gives it 300 ms.
     assert!(started.elapsed() < Duration::from_secs(30));
     assert_eq!(read_to_close(&mut client), "");
+}
+
+#[test]
+fn the_readme_lists_every_route_as_routes_says() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the README");
+    for route in shared_util::demo::server::ROUTES {
+        let line = format!("- `{}` — {}", route.path, route.about);
+        assert!(readme.contains(&line), "README lacks: {line}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Connecting to the chapter's database, the way every listing does it.
 //!
 //! [`connect`] is `asyncpg.connect` and [`pool`] is `asyncpg.create_pool`,
-//! both `shared_util::db` with this chapter's seed (chapters 8–10 connect
+//! both `shared_util::demo::db` with this chapter's seed (chapters 8–10 connect
 //! the same way); [`cursor`] is `connection.cursor(query)`: a stream of
 //! rows read through a server-side portal. Each listing asks for a
 //! [`Stage`], and what is missing is built first with a note on stderr, so
@@ -10,9 +10,9 @@
 
 use futures::Stream;
 use shared_util::Ctx;
-pub use shared_util::db::Pool;
-use shared_util::db::Wanted;
-pub use shared_util::products::Stage;
+pub use shared_util::demo::db::Pool;
+use shared_util::demo::db::Wanted;
+pub use shared_util::demo::products::Stage;
 use tokio_postgres::{Client, Row, Transaction};
 
 /// What this chapter's listings ask of the database.
@@ -28,13 +28,13 @@ fn wanted(ctx: &Ctx, stage: Option<Stage>) -> Wanted {
 /// `stage` (`None`: as it is). The connection's socket is driven by a
 /// task of its own; dropping the `Client` closes it.
 pub async fn connect(ctx: &Ctx, stage: Option<Stage>) -> anyhow::Result<Client> {
-    shared_util::db::connect(ctx, wanted(ctx, stage)).await
+    shared_util::demo::db::connect(ctx, wanted(ctx, stage)).await
 }
 
 /// A pool of `size` connections, all opened before it is returned (the
 /// book's `min_size=max_size`), with the database built up to `stage`.
 pub async fn pool(ctx: &Ctx, size: usize, stage: Stage) -> anyhow::Result<Pool> {
-    shared_util::db::pool(ctx, size, wanted(ctx, Some(stage))).await
+    shared_util::demo::db::pool(ctx, size, wanted(ctx, Some(stage))).await
 }
 
 /// The status line asyncpg's `execute` returns (`CREATE TABLE`, `INSERT 0
@@ -104,7 +104,7 @@ impl From<&Row> for Product {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared_util::products;
+    use shared_util::demo::products;
 
     #[test]
     fn statuses_name_the_last_command() {

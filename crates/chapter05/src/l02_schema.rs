@@ -1,7 +1,7 @@
 //! Listing 5.2 — The product schema as SQL constants.
 //!
 //! Brands, products, sizes, colours and SKUs, and the size and colour
-//! rows. The constants live in `shared_util::products` because later
+//! rows. The constants live in `shared_util::demo::products` because later
 //! chapters (6.15, 8.11) query the same database; this listing prints
 //! them. Two changes from the book, both marked there: an index on
 //! `sku.product_id` (5.8 would take minutes without it) and inserts that
@@ -10,7 +10,7 @@
 //! Run: cargo run -p chapter05 -- 5.2
 
 use shared_util::Ctx;
-use shared_util::products::{
+use shared_util::demo::products::{
     COLOR_INSERT, CREATE_BRAND_TABLE, CREATE_PRODUCT_COLOR_TABLE, CREATE_PRODUCT_SIZE_TABLE,
     CREATE_PRODUCT_TABLE, CREATE_SKU_PRODUCT_INDEX, CREATE_SKU_TABLE, SIZE_INSERT,
 };

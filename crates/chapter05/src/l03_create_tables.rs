@@ -8,7 +8,7 @@
 //! Run: cargo run -p chapter05 -- 5.3
 
 use shared_util::Ctx;
-use shared_util::products::SCHEMA;
+use shared_util::demo::products::SCHEMA;
 use tokio_postgres::SimpleQueryMessage;
 
 use crate::db;

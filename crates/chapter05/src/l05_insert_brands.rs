@@ -11,7 +11,7 @@
 
 use futures::future::try_join_all;
 use shared_util::Ctx;
-use shared_util::products::{brand_names, common_words};
+use shared_util::demo::products::{brand_names, common_words};
 
 use crate::db::{self, Stage};
 

@@ -10,7 +10,7 @@
 //! Run: cargo run -p chapter05 -- 5.6
 
 use shared_util::Ctx;
-use shared_util::products::{PRODUCTS, SKUS, common_words, product_rows, sku_rows};
+use shared_util::demo::products::{PRODUCTS, SKUS, common_words, product_rows, sku_rows};
 use shared_util::timing::Stopwatch;
 
 use crate::db::{self, Stage};

@@ -10,7 +10,7 @@
 //! Run: cargo run -p chapter05 -- 5.7
 
 use shared_util::Ctx;
-use shared_util::products::PRODUCT_QUERY;
+use shared_util::demo::products::PRODUCT_QUERY;
 use tokio_postgres::Row;
 
 use crate::db::{self, Pool, Stage};

@@ -12,7 +12,7 @@
 //!
 //! `db` holds what every listing shares (connecting, the pool, the cursor
 //! stream); the schema, the word list and the seeded rows are
-//! `shared_util::products`, because later chapters query the same
+//! `shared_util::demo::products`, because later chapters query the same
 //! database. Every other module is one listing.
 //!
 //! Where the book's runtime hazard becomes a compile error: a transaction
@@ -103,7 +103,7 @@ pub static CHAPTER: Chapter = Chapter {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Options {
     /// 5.5/5.6 (and any listing that builds missing rows): the random seed, so runs repeat.
-    #[arg(long, value_name = "N", default_value_t = shared_util::products::DEFAULT_SEED,
+    #[arg(long, value_name = "N", default_value_t = shared_util::demo::products::DEFAULT_SEED,
           value_parser = runner::whole_number::<u64>(0, None))]
     pub seed: u64,
     /// 5.7/5.8: connections in the pool.

@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
-use shared_util::demo_db::DemoDatabase;
-use shared_util::products::{self, Stage};
+use shared_util::demo::database::DemoDatabase;
+use shared_util::demo::products::{self, Stage};
 
 #[test]
 #[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]

@@ -8,8 +8,8 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use shared_util::demo_db::{DatabaseUrl, DemoDatabase};
-use shared_util::products::{self, Stage};
+use shared_util::demo::database::{DatabaseUrl, DemoDatabase};
+use shared_util::demo::products::{self, Stage};
 use test_harness::{Run, run_bin, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter05");

@@ -17,7 +17,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use shared_util::ctx::worker_command;
-use shared_util::products::{self, Stage};
+use shared_util::demo::products::{self, Stage};
 use shared_util::timing::Stopwatch;
 use shared_util::{Ctx, secs};
 

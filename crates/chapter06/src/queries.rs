@@ -5,7 +5,7 @@
 //! product queries. Here the child is this binary re-run as
 //! `__worker query-products URL QUERIES POOL CLIENT_US`; it builds a
 //! current-thread Tokio runtime and a deadpool-postgres pool
-//! (`shared_util::db`), and reports the rows it got as one `retrieved N`
+//! (`shared_util::demo::db`), and reports the rows it got as one `retrieved N`
 //! line for the parent to add up.
 //!
 //! It also reports where the CPU went while it queried, as one
@@ -18,9 +18,9 @@
 
 use futures::future::try_join_all;
 use shared_util::async_timed;
-use shared_util::db::{Pool, Wanted};
-use shared_util::demo_db::DatabaseUrl;
-use shared_util::products::{DEFAULT_SEED, PRODUCT_QUERY};
+use shared_util::demo::database::DatabaseUrl;
+use shared_util::demo::db::{Pool, Wanted};
+use shared_util::demo::products::{DEFAULT_SEED, PRODUCT_QUERY};
 use shared_util::sys::{cpu_time, cpu_time_of};
 use std::time::Duration;
 
@@ -106,7 +106,7 @@ pub fn worker(args: &[String]) -> anyhow::Result<()> {
             seed: DEFAULT_SEED,
             application: "rust-concurrency-chapter06".into(),
         };
-        let pool = shared_util::db::pool_at(&url, pool_size, wanted).await?;
+        let pool = shared_util::demo::db::pool_at(&url, pool_size, wanted).await?;
         let backends = backend_pids(&pool, pool_size).await?;
         let (client_before, server_before) = (cpu_time(), backends.as_deref().map(cpu_of));
         let products = query_products_concurrently(&pool, queries, extra_work).await;

@@ -117,7 +117,7 @@ mod tests {
     use std::sync::mpsc::channel;
     use std::time::Duration;
 
-    use shared_util::demo_server::DemoServer;
+    use shared_util::demo::server::DemoServer;
 
     use super::*;
 

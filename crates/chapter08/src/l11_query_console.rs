@@ -16,8 +16,8 @@
 //! Run: cargo run -p chapter08 -- 8.11
 
 use shared_util::Ctx;
-use shared_util::db::{Pool, Wanted};
-use shared_util::products::{DEFAULT_SEED, Stage};
+use shared_util::demo::db::{Pool, Wanted};
+use shared_util::demo::products::{DEFAULT_SEED, Stage};
 use tokio::sync::mpsc;
 use tokio_postgres::SimpleQueryMessage;
 
@@ -65,7 +65,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         seed: DEFAULT_SEED,
         application: "rust-concurrency-chapter08".into(),
     };
-    let pool = shared_util::db::pool(ctx, POOL_SIZE, wanted).await?;
+    let pool = shared_util::demo::db::pool(ctx, POOL_SIZE, wanted).await?;
     let (messages, inbox) = mpsc::unbounded_channel();
     let _ = messages.send(format!(
         "Connected: a pool of {POOL_SIZE}. Type a query (e.g. SELECT product_name FROM product LIMIT 5) and press Enter."

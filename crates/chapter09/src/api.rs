@@ -41,7 +41,10 @@ impl ApiError {
 
     /// 500, for a database error: logged here in full, answered in brief.
     pub fn database(error: &(dyn std::error::Error + 'static)) -> Self {
-        eprintln!("database error: {}", shared_util::db::with_causes(error));
+        eprintln!(
+            "database error: {}",
+            shared_util::demo::db::with_causes(error)
+        );
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "the database could not answer; see the server's log".into(),

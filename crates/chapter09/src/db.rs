@@ -13,10 +13,10 @@
 use anyhow::Context as _;
 use serde::Serialize;
 use shared_util::Ctx;
-pub use shared_util::db::Pool;
-use shared_util::db::Wanted;
-use shared_util::demo_db::DatabaseUrl;
-use shared_util::products::{self, Stage};
+use shared_util::demo::database::DatabaseUrl;
+pub use shared_util::demo::db::Pool;
+use shared_util::demo::db::Wanted;
+use shared_util::demo::products::{self, Stage};
 
 /// What this process's connections call themselves in
 /// `pg_stat_activity`, `rust-concurrency-chapter09-PID`, so a test can
@@ -40,7 +40,7 @@ pub struct Brand {
 /// Makes the pool of `--pool` connections, all opened before it returns,
 /// with the product database built if it is missing: the book's
 /// `create_database_pool`, run before the server takes its first request.
-/// The pool is chapter 5's (`shared_util::db`), under this process's name.
+/// The pool is chapter 5's (`shared_util::demo::db`), under this process's name.
 pub async fn pool(ctx: &Ctx) -> anyhow::Result<Pool> {
     let size = ctx.options::<crate::Options>().pool;
     let wanted = Wanted {
@@ -48,7 +48,7 @@ pub async fn pool(ctx: &Ctx) -> anyhow::Result<Pool> {
         seed: seed(ctx),
         application: application_name(),
     };
-    shared_util::db::pool(ctx, size, wanted).await
+    shared_util::demo::db::pool(ctx, size, wanted).await
 }
 
 /// Closes every connection of the pool: the book's `pool.close()`, run
@@ -63,25 +63,25 @@ pub fn close(pool: &Pool) -> usize {
 /// WSGI-style server. The `postgres` crate is tokio-postgres behind a
 /// blocking API, whose own `connect_timeout` bounds only the TCP connect:
 /// the whole connect runs on a helper thread, given up after
-/// [`CONNECT_BOUND`](shared_util::db::CONNECT_BOUND) (a server that takes
+/// [`CONNECT_BOUND`](shared_util::demo::db::CONNECT_BOUND) (a server that takes
 /// the connection and never speaks would hang it).
 pub fn blocking_client(url: &DatabaseUrl) -> anyhow::Result<postgres::Client> {
-    let config = postgres::Config::from(shared_util::db::config(url, &application_name()));
+    let config = postgres::Config::from(shared_util::demo::db::config(url, &application_name()));
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("connect".into())
         .spawn(move || {
             let _ = sender.send(config.connect(postgres::NoTls));
         })?;
-    match receiver.recv_timeout(shared_util::db::CONNECT_BOUND) {
+    match receiver.recv_timeout(shared_util::demo::db::CONNECT_BOUND) {
         Ok(connected) => connected.map_err(|e| {
             anyhow::anyhow!(
                 "cannot connect to {url}: {}",
-                shared_util::db::with_causes(&e)
+                shared_util::demo::db::with_causes(&e)
             )
         }),
         // The helper thread is left to its socket; the run ends with this error.
-        Err(_) => Err(shared_util::db::no_answer(url)),
+        Err(_) => Err(shared_util::demo::db::no_answer(url)),
     }
 }
 

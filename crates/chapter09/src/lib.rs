@@ -91,7 +91,7 @@ pub struct Options {
           value_parser = runner::whole_number::<usize>(1, Some(90)))]
     pub pool: usize,
     /// Random seed of the product rows built when the database lacks them.
-    #[arg(long, value_name = "N", default_value_t = shared_util::products::DEFAULT_SEED,
+    #[arg(long, value_name = "N", default_value_t = shared_util::demo::products::DEFAULT_SEED,
           value_parser = runner::whole_number::<u64>(0, None))]
     pub seed: u64,
     /// 9.2, 9.5, 9.8, 9.8a: a simulated wait after the brands query, in ms (0; 50 in 9.8a).

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use shared_util::Ctx;
-use shared_util::products::{self, Stage};
+use shared_util::demo::products::{self, Stage};
 use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
@@ -36,7 +36,7 @@ impl Database {
                 .database_url()?
                 .config()
                 .get_dbname()
-                .unwrap_or(shared_util::demo_db::DEMO_DATABASE)
+                .unwrap_or(shared_util::demo::database::DEMO_DATABASE)
                 .to_owned(),
             Database::Favorites => FAVORITES_DATABASE.to_owned(),
             Database::Cart => CART_DATABASE.to_owned(),
@@ -66,7 +66,7 @@ pub fn application_name() -> String {
 pub async fn connect(ctx: &Ctx, database: Database) -> anyhow::Result<Client> {
     let url = ctx.database_url()?;
     let name = database.name(ctx)?;
-    shared_util::db::open(&config(ctx, database)?, &url)
+    shared_util::demo::db::open(&config(ctx, database)?, &url)
         .await
         .with_context(|| format!("cannot connect to database '{name}'"))
 }

@@ -42,14 +42,14 @@ pub async fn create_database_pool(ctx: &Ctx, database: Database) -> anyhow::Resu
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
         .wait_timeout(Some(Duration::from_secs(10)))
-        .create_timeout(Some(shared_util::db::CONNECT_BOUND))
+        .create_timeout(Some(shared_util::demo::db::CONNECT_BOUND))
         .runtime(deadpool_postgres::Runtime::Tokio1)
         .build()?;
     let name = database.name(ctx)?;
     let url = ctx.database_url()?;
     try_join_all((0..POOL_SIZE).map(|_| pool.get()))
         .await
-        .map_err(|e| shared_util::db::pool_error(&url, e))
+        .map_err(|e| shared_util::demo::db::pool_error(&url, e))
         .with_context(|| format!("could not open the pool to database '{name}'"))?;
     Ok(pool)
 }

@@ -85,7 +85,9 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             server.latency().as_millis()
         );
     }
-    let start: Url = ctx.url_for(shared_util::demo_server::site::HOME)?.parse()?;
+    let start: Url = ctx
+        .url_for(shared_util::demo::server::site::HOME)?
+        .parse()?;
     let max_urls = ctx.requests_or(1000);
     let workers = ctx.limit_or(100);
     let max_depth = ctx.options::<crate::Options>().max_depth;

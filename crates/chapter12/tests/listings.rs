@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared_util::demo_server::site;
+use shared_util::demo::server::site;
 use test_harness::{Run, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter12");

@@ -34,8 +34,8 @@ pub use child::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, w
 pub use plan::{Plan, Row};
 pub use stats::{Results, Sample, Summary};
 
-use shared_util::demo_db::DemoDatabase;
-use shared_util::demo_server::{DemoConfig, DemoServer};
+use shared_util::demo::database::DemoDatabase;
+use shared_util::demo::server::{DemoConfig, DemoServer};
 
 use crate::args::CompareArgs;
 pub use crate::chapter::Set;
@@ -228,10 +228,10 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     let database_url = if wants_database {
         let database = DemoDatabase::start().map_err(Failure::Listing)?;
         let url = database.url().clone();
-        shared_util::products::prepare_blocking(
+        shared_util::demo::products::prepare_blocking(
             &url,
-            shared_util::products::Stage::Products,
-            shared_util::products::DEFAULT_SEED,
+            shared_util::demo::products::Stage::Products,
+            shared_util::demo::products::DEFAULT_SEED,
         )
         .map_err(|e| Failure::Listing(e.context("could not load the demo database")))?;
         demo_database = Some(database);

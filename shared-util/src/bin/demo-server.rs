@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use shared_util::demo_server::{DemoConfig, DemoServer, Limits};
+use shared_util::demo::server::{DemoConfig, DemoServer, Limits, ROUTES};
 use tokio::signal::unix::{SignalKind, signal};
 
 const HELP: &str = "\
@@ -115,10 +115,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let examples: Vec<String> = ROUTES
+        .iter()
+        .map(|route| format!("{}{}", server.url(), route.example))
+        .collect();
     say(format_args!(
-        "demo server listening on {} (latency {} ms): try {0}/, {0}/delay/250, {0}/status/503, {0}/site/0",
+        "demo server listening on {} (latency {} ms): try {}",
         server.url(),
-        args.latency_ms
+        args.latency_ms,
+        examples.join(", ")
     ));
     say(format_args!("Ctrl-C to stop"));
     let code = runtime.block_on(async move {

@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use shared_util::demo_db::DemoDatabase;
-use shared_util::products::{self, Stage};
+use shared_util::demo::database::DemoDatabase;
+use shared_util::demo::products::{self, Stage};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chapter09");
 

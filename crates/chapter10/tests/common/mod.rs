@@ -7,8 +7,8 @@
 
 use std::sync::OnceLock;
 
-use shared_util::demo_db::DemoDatabase;
-use shared_util::products::{self, Stage};
+use shared_util::demo::database::DemoDatabase;
+use shared_util::demo::products::{self, Stage};
 
 /// The URL of the shared server's `products` database.
 pub fn database_url() -> &'static str {

@@ -240,7 +240,7 @@ pub async fn prepare(client: &Client, stage: Stage, seed: u64) -> anyhow::Result
 /// connects to `url`, builds up to `stage`, and disconnects, on a runtime
 /// of its own in a thread of its own.
 pub fn prepare_blocking(
-    url: &crate::demo_db::DatabaseUrl,
+    url: &crate::demo::database::DatabaseUrl,
     stage: Stage,
     seed: u64,
 ) -> anyhow::Result<Vec<String>> {
@@ -252,7 +252,7 @@ pub fn prepare_blocking(
                     .enable_all()
                     .build()?;
                 runtime.block_on(async {
-                    let client = crate::db::open(&config, url).await?;
+                    let client = crate::demo::database::connect::open(&config, url).await?;
                     prepare(&client, stage, seed).await
                 })
             })

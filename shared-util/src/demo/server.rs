@@ -3,14 +3,10 @@
 //! The book's web listings hit real sites; a class may have no network, and
 //! a real site's latency is nobody's to control. [`DemoServer::start`] binds
 //! an [axum] app to `127.0.0.1` on a free port, on a runtime of its own in a
-//! background thread, and returns its address. It serves:
-//!
-//! - `GET /` — a small example.com-like HTML page, status 200;
-//! - `GET /delay/{ms}` — answers 200 after `ms` milliseconds (at most 60 s);
-//! - `GET /status/{code}` — answers with that status code (200–599);
-//! - `GET /site/{page}` — a page of a generated site of 1000 linked pages
-//!   for a crawler (listing 12.4), some slow, some with broken links, some
-//!   linking back; [`site`] describes it, starting at `/site/0`.
+//! background thread, and returns its address. It serves the routes of
+//! [`ROUTES`], the one list of them: the router, the 404 answer, the
+//! binary's banner and the README's list (checked by a test) all come from
+//! it. The generated site chapter 12 crawls is described in [`site`].
 //!
 //! Every connection is bounded by [`Limits`]: a request header must
 //! arrive within 10 s and fit in 16 KiB, at most 2048 connections are
@@ -223,12 +219,53 @@ fn micros(latency: Duration) -> u64 {
     u64::try_from(latency.as_micros()).unwrap_or(u64::MAX)
 }
 
+/// One route of the demo server.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// The path, in axum's syntax: `/delay/{ms}`.
+    pub path: &'static str,
+    /// A path to try it with: `/delay/250`.
+    pub example: &'static str,
+    /// What it answers.
+    pub about: &'static str,
+    /// Its handler, for GET.
+    handler: fn() -> axum::routing::MethodRouter,
+}
+
+/// Every route the demo server serves, in the order the docs list them.
+pub const ROUTES: &[Route] = &[
+    Route {
+        path: "/",
+        example: "/",
+        about: "a small example.com-like HTML page (status 200)",
+        handler: || get(index),
+    },
+    Route {
+        path: "/delay/{ms}",
+        example: "/delay/250",
+        about: "status 200 after waiting `ms` milliseconds (at most 60 000)",
+        handler: || get(delay),
+    },
+    Route {
+        path: "/status/{code}",
+        example: "/status/503",
+        about: "a one-line reply with that status code (200–599)",
+        handler: || get(status),
+    },
+    Route {
+        path: "/site/{page}",
+        example: "/site/0",
+        about: "a generated site of 1000 linked pages for chapter 12's crawler, starting at `/site/0` (some slow, some with broken links, some linking back)",
+        handler: || get(site_page),
+    },
+];
+
 fn router(counters: Arc<Counters>) -> Router {
-    Router::new()
-        .route("/", get(index))
-        .route("/delay/{ms}", get(delay))
-        .route("/status/{code}", get(status))
-        .route("/site/{page}", get(site_page))
+    ROUTES
+        .iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, (route.handler)())
+        })
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(counters, count_and_delay))
 }
@@ -339,9 +376,7 @@ async fn site_page(Path(page): Path<String>) -> Response {
 }
 
 async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        "not found: the demo server serves /, /delay/{ms}, /status/{code} and /site/{page}\n",
-    )
-        .into_response()
+    let paths: Vec<&str> = ROUTES.iter().map(|route| route.path).collect();
+    let text = format!("not found: the demo server serves {}\n", paths.join(", "));
+    (StatusCode::NOT_FOUND, text).into_response()
 }

@@ -20,7 +20,7 @@
 //! what a crawl must find ([`crawl`]) without asking the server.
 //!
 //! ```
-//! use shared_util::demo_server::site;
+//! use shared_util::demo::server::site;
 //!
 //! assert_eq!(site::links(0), ["/site/1", "/site/2", "/site/3", "/site/4", "/site/5", "/site/0", "#top"]);
 //! // Within depth 1 a crawler fetches the home page and its 5 children.
