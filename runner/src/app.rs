@@ -9,7 +9,7 @@ use shared_util::ctx::WORKER_ARG;
 use crate::args::{self, Cli, Command};
 use crate::chapter::Chapter;
 use crate::error::{Failure, error_chain};
-use crate::run::{Mode, build_ctx, run_listing};
+use crate::run::{Mode, build_ctx, refuse_unread_flags, run_listing};
 use crate::{compare, ids, list, sequence};
 
 /// Runs a chapter binary: `fn main() -> ExitCode { runner::main(&CHAPTER) }`.
@@ -34,8 +34,14 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
     let mut command = args::command(chapter);
     // Help and version exit 0, usage errors exit 2.
     let matches = command
-        .try_get_matches_from_mut(raw)
-        .unwrap_or_else(|e| e.exit());
+        .try_get_matches_from_mut(raw.clone())
+        .unwrap_or_else(|e| {
+            if let Some(message) = misplaced_flag(&command, &e, &raw) {
+                eprintln!("error: {message}");
+                std::process::exit(2);
+            }
+            e.exit()
+        });
     if let Some((name, sub)) = matches.subcommand()
         && let Some(tool) = chapter.tools.iter().find(|t| t.name == name)
     {
@@ -85,14 +91,20 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
             }
             Ok(())
         }
-        Some(Command::All(all)) => sequence::run_all(chapter, &all.run, &mut ctx_for(&all.run)?),
-        Some(Command::Walk(walk)) => sequence::walk(
-            chapter,
-            walk.id.as_deref(),
-            !walk.no_pause,
-            &walk.run,
-            &mut ctx_for(&walk.run)?,
-        ),
+        Some(Command::All(all)) => {
+            refuse_unread_flags(chapter, None, &all.run.flags)?;
+            sequence::run_all(chapter, &all.run, &mut ctx_for(&all.run)?)
+        }
+        Some(Command::Walk(walk)) => {
+            refuse_unread_flags(chapter, None, &walk.run.flags)?;
+            sequence::walk(
+                chapter,
+                walk.id.as_deref(),
+                !walk.no_pause,
+                &walk.run,
+                &mut ctx_for(&walk.run)?,
+            )
+        }
         Some(Command::Compare(args)) => compare::command(chapter, &args),
         None => match cli.id {
             None => {
@@ -117,6 +129,7 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
                 let listing = found.ok_or_else(|| {
                     Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter)))
                 })?;
+                refuse_unread_flags(chapter, Some(listing), &cli.run.flags)?;
                 run_listing(
                     listing,
                     &cli.run,
@@ -203,4 +216,63 @@ fn run_worker(chapter: &Chapter, args: &[String]) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// For a flag clap does not know where it was given but another command
+/// takes, says where it belongs and how the command would read there:
+/// "`--no-pause` belongs to `walk`: `cargo run -p chapter02 -- walk 2.9
+/// --no-pause`". `None` for a flag no command takes (clap's own error
+/// stands, with its suggestion).
+fn misplaced_flag(
+    command: &clap::Command,
+    error: &clap::Error,
+    raw: &[std::ffi::OsString],
+) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = given.split('=').next()?.strip_prefix("--")?;
+    let words: Vec<String> = raw
+        .iter()
+        .skip(1)
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .map(clap::Command::get_name)
+        .collect();
+    let used = words
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .filter(|w| names.contains(&w.as_str()))
+        .cloned();
+    let takes = |c: &clap::Command| c.get_arguments().any(|a| a.get_long() == Some(long));
+    let owner = command
+        .get_subcommands()
+        .filter(|sub| Some(sub.get_name()) != used.as_deref())
+        .find(|sub| takes(sub))
+        .map(|sub| sub.get_name().to_owned());
+    let rest: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| Some(*w) != used.as_deref())
+        .collect();
+    let bin = command.get_bin_name().unwrap_or("chapter");
+    if used.is_some() && takes(command) {
+        // A listing run's flag, given to a subcommand that takes none.
+        return Some(format!(
+            "`--{long}` belongs to a listing run (and `all`, `walk`): `{bin} ID {}` (`list` shows the ids)",
+            rest.join(" ")
+        ));
+    }
+    owner.map(|owner| {
+        format!(
+            "`--{long}` belongs to `{owner}`: `{bin} {owner} {}`",
+            rest.join(" ")
+        )
+    })
 }

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use shared_util::ctx::Flavor;
+use shared_util::flags::{Flag, ListingFlags, whole_number};
 
 use crate::chapter::Chapter;
 use crate::help;
@@ -155,77 +156,9 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "MS", help_heading = "Showing", allow_negative_numbers = true,
           value_parser = whole_number::<u64>(1, None))]
     pub slow_poll_ms: Option<u64>,
-    /// Use this http(s) URL instead of the in-process demo server.
-    #[arg(long, value_name = "URL", help_heading = "Listing options")]
-    pub url: Option<String>,
-    /// Use this PostgreSQL server instead of the demo database
-    /// (postgres://USER:PASSWORD@HOST:PORT/DATABASE).
-    #[arg(long, value_name = "URL", help_heading = "Listing options")]
-    pub database_url: Option<String>,
-    /// Servers: run with a scripted client for a moment, then stop.
-    #[arg(long, help_heading = "Listing options")]
-    pub demo: bool,
-    /// How far CPU-bound listings count.
-    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<u64>(1, None))]
-    pub count: Option<u64>,
-    /// Port for server listings (0 picks a free one).
-    #[arg(long, value_name = "PORT", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<u16>(0, None))]
-    pub port: Option<u16>,
-    /// How many requests request-heavy listings send.
-    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<usize>(0, Some(10_000_000)))]
-    pub requests: Option<usize>,
-    /// Latency the in-process demo server adds to every request (listings
-    /// whose lesson is waiting have their own default; others: 0).
-    #[arg(long, value_name = "MS", help_heading = "Listing options",
-          allow_negative_numbers = true, value_parser = whole_number::<u64>(0, Some(600_000)))]
-    pub latency_ms: Option<u64>,
-    /// Multiply the book's long waits by F (0.1 = ten times quicker runs).
-    #[arg(long, value_name = "F", default_value_t = 1.0, help_heading = "Listing options",
-          allow_negative_numbers = true, value_parser = parse_scale)]
-    pub scale: f64,
-    /// How many rounds looping listings run.
-    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<u64>(1, None))]
-    pub rounds: Option<u64>,
-    /// A concurrency limit: semaphore size, pool size, connections.
-    #[arg(long, value_name = "N", help_heading = "Listing options", allow_negative_numbers = true,
-          value_parser = whole_number::<usize>(1, Some(1_000_000)))]
-    pub limit: Option<usize>,
-}
-
-/// A parser for a whole number from `min` (up to `max`, when given) whose
-/// errors say just that (`'-5' is not a whole number, 1 or more`),
-/// negative numbers included: clap's own advice to write `-- -5` would be
-/// wrong here. Values too big for the type are refused the same way.
-pub fn whole_number<T>(
-    min: T,
-    max: Option<T>,
-) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
-where
-    T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display + Send + Sync + 'static,
-{
-    move |text: &str| {
-        let range = match max {
-            Some(max) => format!("from {min} to {max}"),
-            None => format!("{min} or more"),
-        };
-        match text.trim().parse::<T>() {
-            Ok(n) if n >= min && max.is_none_or(|max| n <= max) => Ok(n),
-            _ => Err(format!("'{text}' is not a whole number {range}")),
-        }
-    }
-}
-
-fn parse_scale(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(f) if f > 0.0 && f <= 100.0 => Ok(f),
-        _ => Err(format!(
-            "'{text}' is not a factor above 0 and at most 100 (1 keeps the book's waits)"
-        )),
-    }
+    /// The listing options every chapter shares, typed.
+    #[command(flatten)]
+    pub flags: ListingFlags,
 }
 
 /// The whole command tree for `chapter`: the runner's flags, the chapter's
@@ -255,6 +188,16 @@ pub(crate) fn command(chapter: &Chapter) -> clap::Command {
         .mut_subcommand("all", &add_options)
         .mut_subcommand("walk", &add_options)
         .mut_subcommand("compare", |c| c.after_help(help::compare_examples(chapter)));
+    // The shared listing flags none of this chapter's listings reads are
+    // left out of its help (given anyway, the run says who reads them).
+    let read = chapter.flags();
+    for flag in Flag::ALL.into_iter().filter(|flag| !read.has(*flag)) {
+        let hide = |arg: clap::Arg| arg.hide(true);
+        command = command
+            .mut_arg(flag.id(), hide)
+            .mut_subcommand("all", |c| c.mut_arg(flag.id(), hide))
+            .mut_subcommand("walk", |c| c.mut_arg(flag.id(), hide));
+    }
     for tool in chapter.tools {
         let sub = clap::Command::new(tool.name).about(tool.about);
         command = command.subcommand(augment_keeping_about(sub, tool.augment));
@@ -288,22 +231,5 @@ mod tests {
     #[test]
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn numbers_get_plain_range_errors() {
-        let count = whole_number::<u64>(1, None);
-        assert_eq!(count("5"), Ok(5));
-        assert_eq!(
-            count("-5").unwrap_err(),
-            "'-5' is not a whole number 1 or more"
-        );
-        let workers = whole_number::<u16>(1, Some(1024));
-        assert_eq!(
-            workers("0").unwrap_err(),
-            "'0' is not a whole number from 1 to 1024"
-        );
-        assert!(parse_scale("-1").is_err());
-        assert_eq!(parse_scale("0.5"), Ok(0.5));
     }
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use shared_util::Ctx;
 use shared_util::ctx::Flavor;
+use shared_util::flags::{Flag, FlagSet};
 
 /// A boxed future that need not be `Send`: listings run under `block_on`.
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -88,6 +89,9 @@ pub struct Listing {
     /// The last of the book's listings this one stands for, when it covers
     /// several (`7.13` covers 7.13–7.15, so `through` is `Some("7.15")`).
     pub through: Option<&'static str>,
+    /// The shared listing flags it reads (`--url`, `--count`, ...): any
+    /// other given to a run of it is a usage error.
+    pub flags: FlagSet,
 }
 
 impl Listing {
@@ -110,7 +114,15 @@ impl Listing {
             timers_only: false,
             kind: Kind::Plain,
             through: None,
+            flags: FlagSet::EMPTY,
         }
+    }
+
+    /// Declares the shared flags the listing reads:
+    /// `.takes(&[Flag::Url, Flag::Requests])`.
+    pub const fn takes(mut self, flags: &[Flag]) -> Self {
+        self.flags = self.flags.with(FlagSet::of(flags));
+        self
     }
 
     /// Marks a listing that waits only on timers: `--virtual-time` may run
@@ -126,9 +138,11 @@ impl Listing {
         self
     }
 
-    /// Marks a server (runs until Ctrl-C unless `--demo`).
+    /// Marks a server (runs until Ctrl-C unless `--demo`); a server reads
+    /// `--port` and `--demo`.
     pub const fn server(mut self) -> Self {
         self.kind = Kind::Server;
+        self.flags = self.flags.with(FlagSet::of(&[Flag::Port, Flag::Demo]));
         self
     }
 
@@ -153,8 +167,9 @@ impl Listing {
 /// `pub async fn run(ctx: &Ctx) -> anyhow::Result<()>`;
 /// `listing!(sync "2.21", l21_manual_runtime, "...")` for one with a plain
 /// `pub fn run`. Chain `.timers()`, `.multi_thread()`, `.server()`,
-/// `.interactive()` or `.through(id)` to declare more. The module's file is
-/// embedded with `include_str!` for `walk` and `--source`.
+/// `.interactive()`, `.through(id)` or `.takes(&[Flag::Url, ...])` (the
+/// shared flags it reads) to declare more. The module's file is embedded
+/// with `include_str!` for `walk` and `--source`.
 #[macro_export]
 macro_rules! listing {
     ($id:literal, $module:ident, $title:literal) => {
@@ -208,6 +223,22 @@ impl Chapter {
     /// The crate name, `chapter02`.
     pub fn crate_name(&self) -> String {
         format!("chapter{:02}", self.number)
+    }
+
+    /// The shared flags some listing of the chapter reads.
+    pub fn flags(&self) -> FlagSet {
+        self.listings
+            .iter()
+            .fold(FlagSet::EMPTY, |set, listing| set.with(listing.flags))
+    }
+
+    /// The ids of the listings that read `flag`.
+    pub fn taking(&self, flag: Flag) -> Vec<&'static str> {
+        self.listings
+            .iter()
+            .filter(|listing| listing.flags.has(flag))
+            .map(|listing| listing.id)
+            .collect()
     }
 
     /// The listings' ids, in the book's order.

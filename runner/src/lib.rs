@@ -39,10 +39,10 @@ mod sequence;
 pub mod source;
 
 pub use app::main;
-pub use args::whole_number;
 pub use chapter::{
     AsyncEntry, Chapter, ChapterOptions, Entry, Kind, Listing, LocalBoxFuture, NoOptions,
     SyncEntry, Tool, ToolMain, Worker,
 };
 pub use compare::Set;
 pub use shared_util::Ctx;
+pub use shared_util::flags::{Flag, whole_number};

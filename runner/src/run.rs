@@ -13,9 +13,10 @@ use shared_util::ctx::{Flavor, UsageError};
 use shared_util::{debug, signals, timeline};
 
 use crate::args::RunArgs;
-use crate::chapter::{Entry, Listing};
+use crate::chapter::{Chapter, Entry, Listing};
 use crate::error::Failure;
 use crate::source;
+use shared_util::flags::ListingFlags;
 
 /// How a listing is being run: alone, or as part of `all`/`walk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +30,6 @@ pub(crate) enum Mode {
 /// The `Ctx` the flags describe, or the usage error in them that clap
 /// cannot see (combinations of values).
 pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
-    if let Some(url) = &args.url {
-        check_url(url).map_err(Failure::Usage)?;
-    }
     if let Some(path) = &args.timeline_svg {
         // Refuse a path that cannot be written now, not after the listing.
         let existed = path.exists();
@@ -49,9 +47,6 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
             let _ = std::fs::remove_file(path);
         }
     }
-    if let Some(url) = &args.database_url {
-        shared_util::demo::database::DatabaseUrl::parse(url).map_err(Failure::Usage)?;
-    }
     let runtime = args.runtime.map(Flavor::from);
     if args.workers.is_some() && runtime == Some(Flavor::CurrentThread) {
         return Err(Failure::Usage(
@@ -64,36 +59,48 @@ pub(crate) fn build_ctx(args: &RunArgs) -> Result<Ctx, Failure> {
         ));
     }
     let mut ctx = Ctx::default();
-    ctx.url = args
-        .url
-        .as_ref()
-        .map(|u| u.trim_end_matches('/').to_owned());
-    ctx.database_url = args.database_url.clone();
-    ctx.demo = args.demo;
-    ctx.count = args.count;
-    ctx.port = args.port;
-    ctx.requests = args.requests;
-    ctx.latency = args.latency_ms.map(Duration::from_millis);
-    ctx.scale = args.scale;
-    ctx.rounds = args.rounds;
-    ctx.limit = args.limit;
+    ctx.flags = args.flags.clone();
     ctx.workers = args.workers.map(usize::from);
     Ok(ctx)
 }
 
-/// Accepts `http://host[:port][/path]` and `https://...`.
-pub(crate) fn check_url(url: &str) -> Result<(), String> {
-    let hint = "give a full http:// or https:// URL, e.g. --url https://example.com";
-    let uri: axum::http::Uri = url
-        .parse()
-        .map_err(|e| format!("invalid --url '{url}': {e}; {hint}"))?;
-    match (uri.scheme_str(), uri.host()) {
-        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(()),
-        (Some(other), _) if other != "http" && other != "https" => Err(format!(
-            "invalid --url '{url}': scheme '{other}' is not supported; {hint}"
-        )),
-        _ => Err(format!("invalid --url '{url}': {hint}")),
+/// Refuses a shared flag the run would ignore: one `listing` does not
+/// read, or (for `all` and `walk`, `listing` is `None`) that no listing of
+/// the chapter reads. The message names the listings that do read it.
+pub(crate) fn refuse_unread_flags(
+    chapter: &Chapter,
+    listing: Option<&Listing>,
+    flags: &ListingFlags,
+) -> Result<(), Failure> {
+    for flag in flags.given() {
+        let readers = chapter.taking(flag);
+        let refused = match listing {
+            Some(listing) if !listing.flags.has(flag) => {
+                format!("listing {} does not read {}", listing.id, flag.long())
+            }
+            None if readers.is_empty() => {
+                format!(
+                    "no listing of chapter {} reads {}",
+                    chapter.number,
+                    flag.long()
+                )
+            }
+            _ => continue,
+        };
+        let others = match readers.as_slice() {
+            [] => format!("no listing of chapter {} reads it", chapter.number),
+            [one] => format!("listing {one} does"),
+            many => format!("listings {} do", many.join(", ")),
+        };
+        let hint = match listing {
+            Some(_) if !readers.is_empty() => {
+                format!("{others}: leave it out, or run one of those")
+            }
+            _ => format!("{others}: leave it out"),
+        };
+        return Err(Failure::Usage(format!("{refused} ({hint})")));
     }
+    Ok(())
 }
 
 /// Why `--virtual-time` cannot pause this listing's clock, if it cannot.
@@ -165,7 +172,7 @@ pub(crate) fn run_listing(
     if let Some(server) = ctx.local_server() {
         server.reset_stats();
         // A listing may have given it a default latency of its own (12.4).
-        server.set_latency(ctx.latency.unwrap_or_default());
+        server.set_latency(ctx.flags.latency().unwrap_or_default());
     }
 
     let outcome = match listing.entry {
@@ -252,15 +259,6 @@ fn with_id(path: &Path, id: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_are_checked() {
-        assert!(check_url("http://127.0.0.1:8080").is_ok());
-        assert!(check_url("https://example.com/path").is_ok());
-        assert!(check_url("example.com").is_err());
-        assert!(check_url("ftp://example.com").is_err());
-        assert!(check_url("http://").is_err());
-    }
 
     #[test]
     fn timeline_files_of_a_sequence_carry_the_id() {

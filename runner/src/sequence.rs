@@ -13,7 +13,7 @@ use crate::source;
 /// `all`: every listing in order, servers in demo mode, interactive ones
 /// skipped; a failed listing is reported and the run goes on.
 pub(crate) fn run_all(chapter: &Chapter, args: &RunArgs, ctx: &mut Ctx) -> Result<(), Failure> {
-    ctx.demo = true;
+    ctx.flags.demo = true;
     let _ = signals::take_user_signal();
     let mut failed = Vec::new();
     let mut ran = 0;

@@ -270,14 +270,11 @@ fn compare_stops_with_exit_1_naming_the_listing_that_failed() {
         &[
             "compare",
             "99.1",
-            "99.4",
+            "99.4 --url http://127.0.0.1:9/",
             "--runs",
             "1",
             "--warmup",
             "0",
-            "--",
-            "--url",
-            "http://127.0.0.1:9/",
         ],
         "",
     );
@@ -486,23 +483,74 @@ fn each_subcommand_help_lists_only_its_own_flags() {
 }
 
 #[test]
-fn flags_of_another_subcommand_are_clap_errors() {
-    for args in [
-        &["list", "--runs", "3"][..],
-        &["list", "--timeline"],
-        &["99.2", "--json"],
-        &["all", "--python"],
-        &["walk", "--svg", "x.svg"],
+fn a_flag_of_another_command_says_where_it_belongs() {
+    let bin = "cargo run -p chapter99 --";
+    for (args, said) in [
+        (
+            &["list", "--runs", "3"][..],
+            format!("`--runs` belongs to `compare`: `{bin} compare --runs 3`"),
+        ),
+        (
+            &["99.2", "--no-pause"],
+            format!("`--no-pause` belongs to `walk`: `{bin} walk 99.2 --no-pause`"),
+        ),
+        (
+            &["99.2", "--runs", "3"],
+            format!("`--runs` belongs to `compare`: `{bin} compare 99.2 --runs 3`"),
+        ),
+        (
+            &["99.2", "--json"],
+            format!("`--json` belongs to `list`: `{bin} list 99.2 --json`"),
+        ),
+        (
+            &["all", "--python"],
+            format!("`--python` belongs to `compare`: `{bin} compare --python`"),
+        ),
+        (
+            &["list", "--timeline"],
+            "`--timeline` belongs to a listing run (and `all`, `walk`)".to_owned(),
+        ),
     ] {
         let run = run_bin(BIN, args, "");
         assert_eq!(run.code, Some(2), "{args:?}");
-        assert!(
-            run.stderr.contains("unexpected argument"),
-            "{args:?}: {}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(&said), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("similar argument"), "{}", run.stderr);
         assert!(run.stdout.is_empty(), "{args:?}");
     }
+    // A flag nobody takes keeps clap's own error.
+    let run = run_bin(BIN, &["99.2", "--nonsense"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("unexpected argument '--nonsense'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_shared_flag_the_listing_does_not_read_is_refused_naming_who_reads_it() {
+    let run = run_bin(BIN, &["99.1", "--url", "http://127.0.0.1:9/"], "");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("listing 99.1 does not read --url (listing 99.4 does: leave it out, or run one of those)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+    let run = run_bin(BIN, &["99.1", "--port", "80"], "");
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("listing 99.1 does not read --port (no listing of chapter 99 reads it"),
+        "{}",
+        run.stderr
+    );
+    // `all` takes a flag some listing reads, and refuses one none does.
+    assert_eq!(run_bin(BIN, &["all", "--port", "80"], "").code, Some(2));
+    let help = run_bin(BIN, &["--help"], "");
+    assert!(help.stdout.contains("--url"), "{}", help.stdout);
+    assert!(!help.stdout.contains("--database-url"), "{}", help.stdout);
+    assert!(!help.stdout.contains("--port"), "{}", help.stdout);
 }
 
 #[test]

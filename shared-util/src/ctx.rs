@@ -3,7 +3,7 @@
 //! Every async listing is `pub async fn run(ctx: &Ctx)`, every thread or
 //! process listing `pub fn run(ctx: &Ctx)`. The runner fills the `Ctx` from
 //! the command line: the flags every chapter shares (`--url`, `--count`,
-//! `--port`, ...) are fields; the options of one chapter are a typed struct
+//! `--port`, ...) are `ctx.flags`, typed; the options of one chapter are a typed struct
 //! read with [`Ctx::options`]. The in-process demo server is started on
 //! first use, so a listing that never fetches a page never pays for it;
 //! so is the demo database ([`Ctx::database_url`]).
@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crate::demo::database::{DatabaseUrl, DemoDatabase};
 use crate::demo::server::{DemoConfig, DemoServer};
+use crate::flags::ListingFlags;
 
 /// Which Tokio runtime a listing runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,27 +45,9 @@ impl Flavor {
 /// on demand, the in-process demo server.
 #[derive(Debug)]
 pub struct Ctx {
-    /// `--url`: a real site to use instead of the in-process demo server.
-    pub url: Option<String>,
-    /// `--demo`: a server listing drives itself with a scripted client and
-    /// stops, instead of serving until Ctrl-C.
-    pub demo: bool,
-    /// `--count`: how far CPU-bound listings count (each has a default).
-    pub count: Option<u64>,
-    /// `--port`: where server listings listen (each has a default).
-    pub port: Option<u16>,
-    /// `--requests`: how many requests request-heavy listings send.
-    pub requests: Option<usize>,
-    /// `--latency-ms`: latency the in-process demo server adds to every
-    /// request; `None` when not given (see [`Ctx::latency_or`]).
-    pub latency: Option<Duration>,
-    /// `--scale`: a factor for the book's long waits (server delays, demo
-    /// durations); 1.0 keeps the book's numbers, 0.1 runs ten times faster.
-    pub scale: f64,
-    /// `--rounds`: how many rounds looping demos run (each has a default).
-    pub rounds: Option<u64>,
-    /// `--limit`: a concurrency limit (semaphore size, pool size, ...).
-    pub limit: Option<usize>,
+    /// The listing options every chapter shares (`--url`, `--count`,
+    /// `--port`, ...), each already parsed into its type.
+    pub flags: ListingFlags,
     /// Whether this run is on a paused (virtual) clock.
     pub virtual_time: bool,
     /// The runtime this listing runs on.
@@ -75,9 +58,6 @@ pub struct Ctx {
     options: Option<Arc<dyn Any + Send + Sync>>,
     /// Started on first use and shared by every listing of an `all` run.
     server: OnceLock<DemoServer>,
-    /// `--database-url`: an existing PostgreSQL server to use instead of
-    /// the demo database.
-    pub database_url: Option<String>,
     /// The demo database, started on first use like the demo server and
     /// shared the same way; dropped (stopped, deleted) with the `Ctx`.
     database: OnceLock<DemoDatabase>,
@@ -86,21 +66,12 @@ pub struct Ctx {
 impl Default for Ctx {
     fn default() -> Self {
         Self {
-            url: None,
-            demo: false,
-            count: None,
-            port: None,
-            requests: None,
-            latency: None,
-            scale: 1.0,
-            rounds: None,
-            limit: None,
+            flags: ListingFlags::default(),
             virtual_time: false,
             flavor: Flavor::CurrentThread,
             workers: None,
             options: None,
             server: OnceLock::new(),
-            database_url: None,
             database: OnceLock::new(),
         }
     }
@@ -109,14 +80,14 @@ impl Default for Ctx {
 impl Ctx {
     /// `--count`, or the listing's `default`.
     pub fn count_or(&self, default: u64) -> u64 {
-        self.count.unwrap_or(default)
+        self.flags.count.unwrap_or(default)
     }
 
     /// CPU work for a listing: `--count` when given, otherwise a count this
     /// machine finishes in about `seconds` (times `--scale`). Print it
     /// (`println!("{work}")`) so the output says what was counted.
     pub fn cpu_work(&self, seconds: f64) -> crate::cpu::Work {
-        match self.count {
+        match self.flags.count {
             Some(count) => crate::cpu::Work::fixed(count),
             None => crate::cpu::Work::lasting(self.scaled(seconds)),
         }
@@ -125,7 +96,7 @@ impl Ctx {
     /// `--latency-ms`, or the listing's `default`: how long the server a
     /// listing talks to should take to answer.
     pub fn latency_or(&self, default: Duration) -> Duration {
-        self.latency.unwrap_or(default)
+        self.flags.latency().unwrap_or(default)
     }
 
     /// The page to fetch for a listing whose lesson is waiting on the
@@ -134,7 +105,7 @@ impl Ctx {
     /// demo server's `/delay/{ms}` with the listing's `default` latency, so
     /// the wait shows on a default run.
     pub fn url_with_latency(&self, default: Duration) -> anyhow::Result<String> {
-        match self.latency {
+        match self.flags.latency_ms {
             Some(_) => self.url(),
             None => self.url_for(&format!("/delay/{}", default.as_millis())),
         }
@@ -153,28 +124,28 @@ impl Ctx {
 
     /// `--requests`, or the listing's `default`.
     pub fn requests_or(&self, default: usize) -> usize {
-        self.requests.unwrap_or(default)
+        self.flags.requests.unwrap_or(default)
     }
 
     /// One of the book's waits, given in seconds, multiplied by `--scale`:
     /// `ctx.scaled(10.0)` is 10 s normally and 1 s with `--scale 0.1`.
     pub fn scaled(&self, seconds: f64) -> Duration {
-        Duration::from_secs_f64(seconds * self.scale)
+        Duration::from_secs_f64(seconds * self.scale())
     }
 
     /// `--rounds`, or the listing's `default`.
     pub fn rounds_or(&self, default: u64) -> u64 {
-        self.rounds.unwrap_or(default)
+        self.flags.rounds.unwrap_or(default)
     }
 
     /// `--limit`, or the listing's `default`.
     pub fn limit_or(&self, default: usize) -> usize {
-        self.limit.unwrap_or(default)
+        self.flags.limit.unwrap_or(default)
     }
 
     /// `--port`, or the listing's `default`.
     pub fn port_or(&self, default: u16) -> u16 {
-        self.port.unwrap_or(default)
+        self.flags.port.unwrap_or(default)
     }
 
     /// The chapter's own options, parsed from the command line by the
@@ -228,13 +199,19 @@ impl Ctx {
         self.url_for("/")
     }
 
-    /// `--url` when given (a real site is used as it is), otherwise `path`
-    /// on the in-process demo server, e.g. `ctx.url_for("/delay/250")`.
+    /// `--url` when given, exactly as given (see [`WebUrl`](crate::flags::WebUrl)
+    /// for the rule: `path` is the demo server's), otherwise `path` on the
+    /// in-process demo server, e.g. `ctx.url_for("/delay/250")`.
     pub fn url_for(&self, path: &str) -> anyhow::Result<String> {
-        match &self.url {
-            Some(url) => Ok(url.clone()),
+        match &self.flags.url {
+            Some(url) => Ok(url.as_str().to_owned()),
             None => Ok(format!("{}{path}", self.demo_server()?.url())),
         }
+    }
+
+    /// `--scale`, 1 when not given.
+    pub fn scale(&self) -> f64 {
+        self.flags.scale.unwrap_or(1.0)
     }
 
     /// The in-process demo server, started on first use, even when `--url`
@@ -245,7 +222,7 @@ impl Ctx {
         }
         let server = DemoServer::start_with(DemoConfig {
             port: 0,
-            latency: self.latency.unwrap_or(Duration::ZERO),
+            latency: self.flags.latency().unwrap_or(Duration::ZERO),
         })?;
         let _ = self.server.set(server);
         Ok(self.server.get().expect("set just above"))
@@ -256,8 +233,8 @@ impl Ctx {
     /// on first use (a second or so) and shared by every listing of the
     /// run. Its `Display` hides the password, for messages.
     pub fn database_url(&self) -> anyhow::Result<DatabaseUrl> {
-        if let Some(url) = &self.database_url {
-            return DatabaseUrl::parse(url).map_err(anyhow::Error::msg);
+        if let Some(url) = &self.flags.database_url {
+            return Ok(url.clone());
         }
         if let Some(database) = self.database.get() {
             return Ok(database.url().clone());
@@ -276,7 +253,7 @@ impl Ctx {
     /// The in-process demo server if requests go to it (no `--url`) and it
     /// was started: the one whose counters describe this run.
     pub fn local_server(&self) -> Option<&DemoServer> {
-        match self.url {
+        match self.flags.url {
             Some(_) => None,
             None => self.server.get(),
         }

@@ -17,9 +17,9 @@
 //! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
 //! - [`cpu`] — CPU-bound work the optimiser cannot delete
 //!   ([`count_to`](cpu::count_to)).
-//! - [`ctx`] — [`Ctx`], what a listing reads about its run (flags, the
-//!   chapter's typed options, the demo server), and [`usage`] for a value
-//!   the listing cannot take.
+//! - [`ctx`] — [`Ctx`], what a listing reads about its run (the shared
+//!   [`flags`], the chapter's typed options, the demo server), and
+//!   [`usage`] for a value the listing cannot take.
 //! - [`demo`] — the stand-ins, apart from the util: the demo server (the
 //!   offline example.com), the demo database (a throwaway PostgreSQL),
 //!   the book's product database built in it, and connecting to it.
@@ -62,6 +62,7 @@ pub mod ctx;
 pub mod debug;
 pub mod delay;
 pub mod demo;
+pub mod flags;
 pub mod http_server;
 pub mod net;
 pub mod progress;

@@ -52,6 +52,10 @@ struct Shared {
     default_now: Arc<AtomicBool>,
     /// The last SIGINT/SIGTERM number delivered, 0 for none since asked.
     last: Arc<AtomicUsize>,
+    /// Signals [`raise_own`] sent that the cleanup thread has yet to see:
+    /// it reads deliveries after the fact, when the listing that handled
+    /// its own signal may be gone, and must not end the run for them.
+    own_unseen: AtomicUsize,
 }
 
 static SHARED: OnceLock<Shared> = OnceLock::new();
@@ -66,6 +70,7 @@ fn shared() -> &'static Shared {
             state: Mutex::new(State::default()),
             default_now: Arc::new(AtomicBool::new(true)),
             last: Arc::new(AtomicUsize::new(0)),
+            own_unseen: AtomicUsize::new(0),
         };
         for signal in ENDING {
             let number = signal as i32;
@@ -106,6 +111,13 @@ fn settle(state: &State) {
 }
 
 fn cleanup_then_default(number: i32) {
+    let own = &shared().own_unseen;
+    if own
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        return; // a demo's own signal, handled when it came
+    }
     let state = lock();
     if state.handlers > 0 || (state.temporary.is_empty() && state.notes.is_empty()) {
         return; // a listing handles it, or the handler already ended us
@@ -278,8 +290,12 @@ pub fn raise_own(signal: Signal) -> nix::Result<()> {
     };
     let last = &shared.last;
     let before = last.load(Ordering::SeqCst);
+    shared.own_unseen.fetch_add(1, Ordering::SeqCst);
     // Delivered to this thread before `raise` returns.
     let raised = nix::sys::signal::raise(signal);
+    if raised.is_err() {
+        shared.own_unseen.fetch_sub(1, Ordering::SeqCst);
+    }
     last.store(before, Ordering::SeqCst);
     raised
 }

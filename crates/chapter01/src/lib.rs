@@ -23,6 +23,7 @@ mod l08_thread_requests;
 mod l08a_message_loop;
 mod l08b_event_loop_tasks;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Worker};
@@ -33,16 +34,16 @@ pub static CHAPTER: Chapter = Chapter {
     number: 1,
     title: "Getting to know asyncio",
     listings: &[
-        listing!(sync "1.1", l01_io_and_cpu, "I/O and CPU work side by side: fetch, format headers, write a file"),
+        listing!(sync "1.1", l01_io_and_cpu, "I/O and CPU work side by side: fetch, format headers, write a file").takes(&[Flag::Url, Flag::LatencyMs]),
         listing!(sync "1.2", l02_process_info, "This process's id, its OS thread count, the current thread's name"),
         listing!(sync "1.3", l03_hello_thread, "A second thread says hello; the thread count goes up"),
         listing!(sync "1.4", l04_child_process, "A real child process prints its own pid"),
         listing!(sync "1.5", l05_fib_sequential, "fib(40) and fib(41) one after the other, timed"),
         listing!(sync "1.6", l06_fib_threads, "fib(40) and fib(41) on two threads: no GIL, so faster"),
-        listing!(sync "1.7", l07_sync_requests, "Two blocking GETs one after the other, timed"),
-        listing!(sync "1.8", l08_thread_requests, "The same two GETs on two threads, timed"),
+        listing!(sync "1.7", l07_sync_requests, "Two blocking GETs one after the other, timed").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!(sync "1.8", l08_thread_requests, "The same two GETs on two threads, timed").takes(&[Flag::Url, Flag::LatencyMs]),
         listing!(sync "1.8a", l08a_message_loop, "A message loop over a queue: the event loop in ten lines"),
-        listing!("1.8b", l08b_event_loop_tasks, "Three tasks interleave CPU work and I/O on one thread"),
+        listing!("1.8b", l08b_event_loop_tasks, "Three tasks interleave CPU work and I/O on one thread").takes(&[Flag::Url, Flag::Count, Flag::LatencyMs, Flag::Scale]),
     ],
     sets: &[Set {
         name: "gil",

@@ -35,6 +35,7 @@ mod l22_runtime_handle;
 mod l23_debug_mode;
 mod l24_slow_poll_threshold;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -54,7 +55,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("2.7", l07_two_awaits, "Two awaits in a row run one after the other").timers(),
         listing!("2.8", l08_spawn_task, "Spawning a task returns at once").timers(),
         listing!("2.9", l09_multiple_tasks, "Three 3-second tasks finish in 3 s, not 9").timers(),
-        listing!("2.9a", l09a_million_tasks, "Spawning and joining a million tasks"),
+        listing!("2.9a", l09a_million_tasks, "Spawning and joining a million tasks").takes(&[Flag::Count]),
         listing!("2.10", l10_other_work, "Other work runs while two tasks sleep").timers(),
         listing!("2.11", l11_cancel_task, "Cancelling a task after five seconds").timers(),
         listing!("2.12", l12_timeout, "A timeout, and cancelling the task it gave up on").timers(),
@@ -64,12 +65,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("2.15a", l15a_manual_timing, "Timing one await by hand").timers(),
         listing!("2.16", l16_async_timed, "The async_timed decorator, written out").timers(),
         listing!("2.17", l17_timed_delays, "#[async_timed] on delay(2), delay(3) and main: 3 s").timers(),
-        listing!("2.18", l18_cpu_bound, "Two CPU-bound tasks run one after the other"),
-        listing!("2.19", l19_cpu_and_delay, "CPU-bound tasks hold up a delay task"),
-        listing!("2.20", l20_blocking_api, "A blocking call serialises three \"concurrent\" requests"),
+        listing!("2.18", l18_cpu_bound, "Two CPU-bound tasks run one after the other").takes(&[Flag::Count, Flag::Scale]),
+        listing!("2.19", l19_cpu_and_delay, "CPU-bound tasks hold up a delay task").takes(&[Flag::Count, Flag::Scale]),
+        listing!("2.20", l20_blocking_api, "A blocking call serialises three \"concurrent\" requests").takes(&[Flag::Url, Flag::LatencyMs]),
         listing!(sync "2.21", l21_manual_runtime, "Building a runtime by hand, and shutting it down"),
         listing!("2.22", l22_runtime_handle, "The running runtime's handle; a function run soon").timers(),
-        listing!("2.23", l23_debug_mode, "Debug mode flags a task that held the thread"),
+        listing!("2.23", l23_debug_mode, "Debug mode flags a task that held the thread").takes(&[Flag::Count, Flag::Scale]),
         listing!("2.24", l24_slow_poll_threshold, "Changing the slow-poll threshold to 250 ms"),
     ],
     sets: &[Set {

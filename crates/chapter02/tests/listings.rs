@@ -3,10 +3,12 @@
 //! timings included, is compared with a snapshot; the others are checked by
 //! the order of what they print and by counts, never by wall time.
 
-use test_harness::{Run, run_ok};
+use test_harness::{Run, run_bin, run_ok};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter02");
 
 fn run(args: &[&str]) -> Run {
-    run_ok(env!("CARGO_BIN_EXE_chapter02"), args)
+    run_ok(BIN, args)
 }
 
 /// Runs a timer-only listing on the paused clock and snapshots its output.
@@ -297,4 +299,31 @@ fn listing_2_9a_joins_every_task_it_spawned() {
         run.stdout
             .starts_with("starting spawning\nfinished spawning in ")
     );
+}
+
+#[test]
+fn flags_no_chapter_2_listing_reads_are_refused_and_left_out_of_help() {
+    let run = run_bin(BIN, &["2.9", "--port", "80"], "");
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("listing 2.9 does not read --port (no listing of chapter 2 reads it"),
+        "{}",
+        run.stderr
+    );
+    let run = run_bin(BIN, &["2.18", "--url", "http://127.0.0.1:9/"], "");
+    assert!(
+        run.stderr.contains("(listing 2.20 does: "),
+        "{}",
+        run.stderr
+    );
+    let help = run_bin(BIN, &["--help"], "");
+    for hidden in ["--database-url", "--port", "--demo"] {
+        assert!(
+            !help.stdout.contains(hidden),
+            "{hidden} in:\n{}",
+            help.stdout
+        );
+    }
+    assert!(help.stdout.contains("--count"), "{}", help.stdout);
 }

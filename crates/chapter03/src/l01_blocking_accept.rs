@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     );
 
     // In demo mode a scripted client plays the part of `nc`.
-    let client = ctx.demo.then(|| {
+    let client = ctx.flags.demo.then(|| {
         serving::spawn_client(move || {
             let _connection = serving::connect(address)?;
             Ok(())

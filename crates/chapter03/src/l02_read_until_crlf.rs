@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         "type a line: the server echoes it, then exits",
     );
 
-    let client = ctx.demo.then(|| {
+    let client = ctx.flags.demo.then(|| {
         serving::spawn_client(move || {
             let mut stream = serving::connect(address)?;
             let echo = serving::round_trip(&mut stream, b"testing 123\r\n")?;

@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server_socket.local_addr()?;
     announce(address, ctx);
     let client = ctx
+        .flags
         .demo
         .then(|| serving::spawn_client(move || demo_clients(address)));
 
@@ -86,7 +87,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             }
         }
         connections = still_open;
-        if ctx.demo && accepted == 2 {
+        if ctx.flags.demo && accepted == 2 {
             break;
         }
     }

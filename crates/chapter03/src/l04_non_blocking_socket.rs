@@ -16,7 +16,7 @@ use shared_util::net::bind_loopback;
 use crate::serving::{self, show};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let server_socket = bind_loopback(ctx.port.unwrap_or(0))?;
+    let server_socket = bind_loopback(ctx.flags.port.unwrap_or(0))?;
     server_socket.set_nonblocking(true)?;
     let address = server_socket.local_addr()?;
     println!("listening on {address}, non-blocking");

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     server_socket.set_nonblocking(true)?;
     let address = server_socket.local_addr()?;
     announce(address, ctx);
-    let mut client = ctx.demo.then(|| {
+    let mut client = ctx.flags.demo.then(|| {
         serving::spawn_client(move || {
             let mut stream = serving::connect(address)?;
             println!(
@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         })
     });
 
-    let period = Duration::from_secs(if ctx.demo { 2 } else { 5 });
+    let period = Duration::from_secs(if ctx.flags.demo { 2 } else { 5 });
     let mut meter = CpuMeter::start();
     let mut connections: Vec<Connection> = Vec::new();
     let mut accept_failing = false; // said once, not on every spin
@@ -107,7 +107,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             } else {
                 "while waiting"
             });
-            if ctx.demo && client.is_none() {
+            if ctx.flags.demo && client.is_none() {
                 return Ok(());
             }
             meter = CpuMeter::start();

@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut server_socket = TcpListener::from_std(std_listener);
     let address = server_socket.local_addr()?;
     announce(address, ctx);
-    let mut client = ctx.demo.then(|| {
+    let mut client = ctx.flags.demo.then(|| {
         serving::spawn_client(move || {
             let mut stream = serving::connect(address)?;
             println!(
@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             meter = CpuMeter::start();
             println!("the client is done; now the server waits with nothing to do");
         }
-        if ctx.demo && client.is_none() && meter.elapsed() >= Duration::from_secs(2) {
+        if ctx.flags.demo && client.is_none() && meter.elapsed() >= Duration::from_secs(2) {
             meter.report("while idle");
             return Ok(());
         }

@@ -65,7 +65,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server_socket = bind_loopback_async(server_port(ctx)).await?;
     let address = server_socket.local_addr()?;
     announce(address, ctx);
-    if !ctx.demo {
+    if !ctx.flags.demo {
         listen_for_connection(server_socket).await;
         return Ok(());
     }

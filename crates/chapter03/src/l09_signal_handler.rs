@@ -25,7 +25,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     for seconds in [10, 10, 10] {
         tasks.spawn(delay(seconds));
     }
-    if ctx.demo {
+    if ctx.flags.demo {
         tokio::spawn(async {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");

@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let listener = bind_loopback_async(server_port(ctx)).await?;
     let address = listener.local_addr()?;
     announce(address, ctx);
-    if ctx.demo {
+    if ctx.flags.demo {
         tokio::spawn(demo_clients(address));
     }
 

@@ -22,6 +22,7 @@ mod l08_echo_server;
 mod l09_signal_handler;
 mod l10_graceful_echo_server;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Tool};
@@ -35,12 +36,12 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "3.1", l01_blocking_accept, "A blocking server accepts one connection").server(),
         listing!(sync "3.2", l02_read_until_crlf, "Reading a client's bytes two at a time until \\r\\n").server(),
         listing!(sync "3.3", l03_blocking_clients, "A blocking server with two clients: the second waits").server(),
-        listing!(sync "3.4", l04_non_blocking_socket, "A non-blocking socket returns WouldBlock instead of waiting"),
-        listing!(sync "3.5", l05_naive_non_blocking, "The naive non-blocking server fails on WouldBlock"),
+        listing!(sync "3.4", l04_non_blocking_socket, "A non-blocking socket returns WouldBlock instead of waiting").takes(&[Flag::Demo, Flag::Port]),
+        listing!(sync "3.5", l05_naive_non_blocking, "The naive non-blocking server fails on WouldBlock").takes(&[Flag::Demo, Flag::Port]),
         listing!(sync "3.6", l06_busy_wait, "A busy-waiting server works but burns a core").server(),
         listing!(sync "3.7", l07_selector, "An echo server on a selector (mio/epoll)").server(),
         listing!("3.8", l08_echo_server, "The Tokio echo server: a task per connection").server(),
-        listing!("3.9", l09_signal_handler, "Catching SIGINT and cancelling running tasks"),
+        listing!("3.9", l09_signal_handler, "Catching SIGINT and cancelling running tasks").takes(&[Flag::Demo]),
         listing!("3.10", l10_graceful_echo_server, "A failing client stays contained; graceful shutdown").server(),
     ],
     sets: &[Set {

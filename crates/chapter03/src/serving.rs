@@ -15,7 +15,7 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `--port`, else 8000; in demo mode (`--demo`, `all`) a free port, so a
 /// server left running elsewhere cannot get in the way.
 pub fn server_port(ctx: &Ctx) -> u16 {
-    match (ctx.port, ctx.demo) {
+    match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8000,
@@ -35,7 +35,7 @@ pub fn announce(address: SocketAddr, ctx: &Ctx) {
 /// `announce` for the servers that serve one client and exit (3.1, 3.2):
 /// `what` says what that client will see.
 pub fn announce_with(address: SocketAddr, ctx: &Ctx, what: &str) {
-    shared_util::net::announce(address, ctx.demo, what);
+    shared_util::net::announce(address, ctx.flags.demo, what);
 }
 
 /// Bytes the way Python prints them: `b"hi\r\n"`.

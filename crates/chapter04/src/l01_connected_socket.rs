@@ -103,9 +103,10 @@ async fn serve_once(listener: &mut Acceptor) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let mut listener = Acceptor::new(bind(ctx.port_or(if ctx.demo { 0 } else { 8000 })).await?);
+    let mut listener =
+        Acceptor::new(bind(ctx.port_or(if ctx.flags.demo { 0 } else { 8000 })).await?);
     let port = listener.local_addr()?.port();
-    if !ctx.demo {
+    if !ctx.flags.demo {
         println!(
             "(listening on 127.0.0.1:{port}: connect with `nc 127.0.0.1 {port}` and type a line)"
         );

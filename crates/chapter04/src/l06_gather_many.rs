@@ -28,7 +28,7 @@ pub const LATENCY: Duration = Duration::from_millis(300);
 
 /// The URL to fetch, and the line saying how long the server takes.
 pub fn target(ctx: &Ctx) -> anyhow::Result<String> {
-    if ctx.url.is_none() {
+    if ctx.flags.url.is_none() {
         println!(
             "the demo server answers each request after {} ms (--latency-ms changes it)",
             ctx.latency_or(LATENCY).as_millis()

@@ -30,6 +30,7 @@ mod l14_first_completed_loop;
 mod l15_wait_timeout;
 mod l16_which_task;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -41,24 +42,24 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Concurrent web requests",
     listings: &[
         listing!("4.1", l01_connected_socket, "An async \"context manager\" for an accepted connection").server(),
-        listing!("4.2", l02_fetch_status, "One GET through a shared client, printing the status"),
-        listing!("4.3", l03_timeouts, "Client and per-request timeouts: the 10 ms one trips"),
+        listing!("4.2", l02_fetch_status, "One GET through a shared client, printing the status").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("4.3", l03_timeouts, "Client and per-request timeouts: the 10 ms one trips").takes(&[Flag::Url, Flag::LatencyMs]),
         listing!("4.4", l04_await_in_loop, "Awaiting in the loop that spawns: 9 s, not 3").timers(),
         listing!("4.5", l05_spawn_then_await, "Spawn all, then await all: 3 s").timers(),
-        listing!("4.6", l06_gather_many, "1000 requests at once, gathered; the server's peak concurrency"),
-        listing!("4.6a", l06a_one_after_another, "The same requests one after the other"),
+        listing!("4.6", l06_gather_many, "1000 requests at once, gathered; the server's peak concurrency").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs, Flag::Limit]),
+        listing!("4.6a", l06a_one_after_another, "The same requests one after the other").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs, Flag::Limit]),
         listing!("4.7", l07_results_in_order, "Results in the order passed in: [3, 1]").timers(),
-        listing!("4.7a", l07a_first_error, "An invalid URL: the first error surfaces, the rest are dropped"),
-        listing!("4.7b", l07b_every_result, "Every result and every error, in order"),
-        listing!("4.8", l08_as_completed, "Results as they complete (1 s, 1 s, 10 s)"),
-        listing!("4.9", l09_as_completed_timeout, "As-completed with a 2 s deadline; what still runs"),
-        listing!("4.10", l10_wait_all, "Wait for all: done and pending counts"),
-        listing!("4.11", l11_inspect_results, "Inspecting each result or error without failing"),
-        listing!("4.12", l12_first_exception, "First exception: cancel the rest"),
-        listing!("4.13", l13_first_completed, "First completed: one result, the others pending"),
-        listing!("4.14", l14_first_completed_loop, "Looping on first-completed until none is pending"),
-        listing!("4.15", l15_wait_timeout, "Wait with a 1 s timeout: the slow one stays pending, running"),
-        listing!("4.16", l16_which_task, "Keeping the task's handle to cancel API B, not API A"),
+        listing!("4.7a", l07a_first_error, "An invalid URL: the first error surfaces, the rest are dropped").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.7b", l07b_every_result, "Every result and every error, in order").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("4.8", l08_as_completed, "Results as they complete (1 s, 1 s, 10 s)").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.9", l09_as_completed_timeout, "As-completed with a 2 s deadline; what still runs").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.10", l10_wait_all, "Wait for all: done and pending counts").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("4.11", l11_inspect_results, "Inspecting each result or error without failing").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("4.12", l12_first_exception, "First exception: cancel the rest").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.13", l13_first_completed, "First completed: one result, the others pending").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("4.14", l14_first_completed_loop, "Looping on first-completed until none is pending").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.15", l15_wait_timeout, "Wait with a 1 s timeout: the slow one stays pending, running").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
+        listing!("4.16", l16_which_task, "Keeping the task's handle to cancel API B, not API A").takes(&[Flag::Url, Flag::LatencyMs, Flag::Scale]),
     ],
     sets: &[Set {
         name: "gather",

@@ -48,6 +48,7 @@ mod l15_cursor_stream;
 mod l16_cursor_forward_fetch;
 mod l17_take;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Set};
 
@@ -57,23 +58,23 @@ pub static CHAPTER: Chapter = Chapter {
     number: 5,
     title: "Non-blocking database drivers",
     listings: &[
-        listing!("5.1", l01_connect, "Connect and print the server's version"),
+        listing!("5.1", l01_connect, "Connect and print the server's version").takes(&[Flag::DatabaseUrl]),
         listing!("5.2", l02_schema, "The product schema as SQL constants"),
-        listing!("5.3", l03_create_tables, "Create the product database, printing each statement's status"),
-        listing!("5.4", l04_insert_and_select, "Insert two brands and select them back"),
-        listing!("5.5", l05_insert_brands, "100 random brands in one pipelined batch"),
-        listing!("5.6", l06_insert_products, "1,000 products and 100,000 SKUs, batched"),
-        listing!("5.7", l07_two_queries, "A pool of 6: two queries at once, each on its own connection"),
-        listing!("5.8", l08_sequential_vs_concurrent, "10,000 queries one after the other vs gathered over the pool"),
-        listing!("5.9", l09_transaction, "A transaction of two inserts, committed"),
-        listing!("5.10", l10_rollback, "A failing transaction rolls back: nothing of it remains"),
-        listing!("5.11", l11_savepoint, "A nested transaction (savepoint): the outer row survives"),
-        listing!("5.12", l12_manual_transaction, "A transaction driven by hand: begin, commit or roll back"),
+        listing!("5.3", l03_create_tables, "Create the product database, printing each statement's status").takes(&[Flag::DatabaseUrl]),
+        listing!("5.4", l04_insert_and_select, "Insert two brands and select them back").takes(&[Flag::DatabaseUrl]),
+        listing!("5.5", l05_insert_brands, "100 random brands in one pipelined batch").takes(&[Flag::DatabaseUrl]),
+        listing!("5.6", l06_insert_products, "1,000 products and 100,000 SKUs, batched").takes(&[Flag::DatabaseUrl]),
+        listing!("5.7", l07_two_queries, "A pool of 6: two queries at once, each on its own connection").takes(&[Flag::DatabaseUrl]),
+        listing!("5.8", l08_sequential_vs_concurrent, "10,000 queries one after the other vs gathered over the pool").takes(&[Flag::DatabaseUrl]),
+        listing!("5.9", l09_transaction, "A transaction of two inserts, committed").takes(&[Flag::DatabaseUrl]),
+        listing!("5.10", l10_rollback, "A failing transaction rolls back: nothing of it remains").takes(&[Flag::DatabaseUrl]),
+        listing!("5.11", l11_savepoint, "A nested transaction (savepoint): the outer row survives").takes(&[Flag::DatabaseUrl]),
+        listing!("5.12", l12_manual_transaction, "A transaction driven by hand: begin, commit or roll back").takes(&[Flag::DatabaseUrl]),
         listing!("5.13", l13_generator, "A plain generator: an Iterator, pulled twice").timers(),
         listing!("5.14", l14_async_generator, "An async generator: a Stream that waits before each item").timers(),
-        listing!("5.15", l15_cursor_stream, "Every product streamed through a server-side cursor"),
-        listing!("5.16", l16_cursor_forward_fetch, "A cursor moved forward 500 rows, then 100 fetched"),
-        listing!("5.17", l17_take, "The first five products: a hand-written take next to StreamExt::take"),
+        listing!("5.15", l15_cursor_stream, "Every product streamed through a server-side cursor").takes(&[Flag::DatabaseUrl]),
+        listing!("5.16", l16_cursor_forward_fetch, "A cursor moved forward 500 rows, then 100 fetched").takes(&[Flag::DatabaseUrl]),
+        listing!("5.17", l17_take, "The first five products: a hand-written take next to StreamExt::take").takes(&[Flag::DatabaseUrl]),
     ],
     sets: &[Set {
         name: "queries",

@@ -36,6 +36,7 @@ mod l15_processes_querying;
 
 pub use l11_race::misses;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -46,21 +47,21 @@ pub static CHAPTER: Chapter = Chapter {
     number: 6,
     title: "Handling CPU-bound work",
     listings: &[
-        listing!(sync "6.1", l01_two_processes, "Two child processes count to 100 M and 200 M in parallel"),
-        listing!(sync "6.2", l02_pool_apply, "A process pool's blocking apply"),
-        listing!(sync "6.3", l03_pool_apply_async, "apply_async: both jobs start at once"),
-        listing!(sync "6.4", l04_pool_map, "map: results in input order, small counts wait for a big one"),
-        listing!("6.5", l05_pool_from_async, "The pool from async code: gather, then as-completed"),
+        listing!(sync "6.1", l01_two_processes, "Two child processes count to 100 M and 200 M in parallel").takes(&[Flag::Count, Flag::Scale]),
+        listing!(sync "6.2", l02_pool_apply, "A process pool's blocking apply").takes(&[Flag::Limit]),
+        listing!(sync "6.3", l03_pool_apply_async, "apply_async: both jobs start at once").takes(&[Flag::Limit]),
+        listing!(sync "6.4", l04_pool_map, "map: results in input order, small counts wait for a big one").takes(&[Flag::Count, Flag::Scale, Flag::Limit]),
+        listing!("6.5", l05_pool_from_async, "The pool from async code: gather, then as-completed").takes(&[Flag::Count, Flag::Scale, Flag::Limit]),
         listing!(sync "6.6", l06_word_frequencies, "Word frequencies of four lines: map, then merge"),
         listing!(sync "6.7", l07_ngram_one_thread, "Word frequencies of a large Ngram file on one thread"),
         listing!("6.8", l08_map_reduce, "MapReduce: parallel map over partitions, then merge"),
         listing!("6.9", l09_parallel_reduce, "MapReduce with a parallel tree reduce"),
         listing!(sync "6.10", l10_shared_value_array, "A shared value and array, each changed by its own process"),
-        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times (--widen: hold the window open)"),
-        listing!(sync "6.12", l12_atomic_add, "The same with a lock, then an atomic add: always 2"),
-        listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter"),
-        listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task"),
-        listing!(sync "6.15", l15_processes_querying, "Chapter 5's queries in several processes, each with its own runtime and pool"),
+        listing!(sync "6.11", l11_race, "Two processes race on one shared integer, 100 times (--widen: hold the window open)").takes(&[Flag::Rounds]),
+        listing!(sync "6.12", l12_atomic_add, "The same with a lock, then an atomic add: always 2").takes(&[Flag::Rounds]),
+        listing!("6.13", l13_pool_initializer, "Pool workers initialised with a shared counter").takes(&[Flag::Rounds, Flag::Limit]),
+        listing!("6.14", l14_progress, "Progress from pool workers, reported by an async task").takes(&[Flag::Limit]),
+        listing!(sync "6.15", l15_processes_querying, "Chapter 5's queries in several processes, each with its own runtime and pool").takes(&[Flag::DatabaseUrl]),
     ],
     sets: &[Set {
         name: "processes",

@@ -42,8 +42,9 @@ fn demo_client(address: std::net::SocketAddr) -> anyhow::Result<()> {
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server = bind_loopback(server_port(ctx))?;
     let address = server.local_addr()?;
-    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
+    shared_util::net::announce(address, ctx.flags.demo, "Ctrl-C stops the server");
     let client = ctx
+        .flags
         .demo
         .then(|| std::thread::spawn(move || demo_client(address)));
     let mut threads = Vec::new();

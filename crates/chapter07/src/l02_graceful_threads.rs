@@ -132,8 +132,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server.local_addr()?;
     let stop = Arc::new(AtomicBool::new(false));
     watch_signals(address, Arc::clone(&stop))?;
-    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
+    shared_util::net::announce(address, ctx.flags.demo, "Ctrl-C stops the server");
     let demo = ctx
+        .flags
         .demo
         .then(|| std::thread::spawn(move || demo_clients(address)));
 

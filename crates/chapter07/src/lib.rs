@@ -34,6 +34,7 @@ pub mod l17a_sha256;
 mod l18_row_means;
 mod l19_row_means_pool;
 
+use runner::Flag;
 use runner::Set;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
@@ -46,18 +47,18 @@ pub static CHAPTER: Chapter = Chapter {
     listings: &[
         listing!(sync "7.1", l01_echo_threads, "An echo server with a thread per connection").server(),
         listing!(sync "7.2", l02_graceful_threads, "Shutting it down cleanly: every client hears \"Shutting down!\"").server(),
-        listing!(sync "7.3", l03_blocking_get, "A blocking GET, twice"),
-        listing!(sync "7.4", l04_thread_pool_gets, "1000 blocking GETs: a thread pool, one by one, 1000 threads"),
-        listing!("7.5", l05_pool_from_async, "A thread pool driven from async code, gathered"),
-        listing!("7.6", l06_default_executor, "The runtime's blocking pool (the default executor)"),
-        listing!("7.7", l07_to_thread, "to_thread: a function and its argument on the blocking pool"),
-        listing!("7.8", l08_locked_counter, "A locked counter from pool threads, an async progress reporter"),
+        listing!(sync "7.3", l03_blocking_get, "A blocking GET, twice").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!(sync "7.4", l04_thread_pool_gets, "1000 blocking GETs: a thread pool, one by one, 1000 threads").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
+        listing!("7.5", l05_pool_from_async, "A thread pool driven from async code, gathered").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
+        listing!("7.6", l06_default_executor, "The runtime's blocking pool (the default executor)").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
+        listing!("7.7", l07_to_thread, "to_thread: a function and its argument on the blocking pool").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
+        listing!("7.8", l08_locked_counter, "A locked counter from pool threads, an async progress reporter").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
         listing!(sync "7.9", l09_recursive_relock, "A recursive function relocks a plain mutex: hang detected"),
         listing!(sync "7.10", l10_threadsafe_list, "A list whose find-and-replace relocks; a reentrant mutex fixes it"),
         listing!(sync "7.11", l11_deadlock, "Two threads, two locks, opposite order: deadlock detected"),
         listing!(sync "7.11a", l11a_lock_order, "The fix: one lock order"),
         listing!(sync "7.12", l12_hello_button, "A GUI-style main loop: a terminal window with one button that says hello").interactive(),
-        listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive().through("7.15"),
+        listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive().through("7.15").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
         listing!(sync "7.16", l16_scrypt_sequential, "scrypt over 10,000 random passwords, one at a time"),
         listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores"),
         listing!(sync "7.17a", l17a_sha256, "SHA-256 of large buffers on one thread and on a pool"),

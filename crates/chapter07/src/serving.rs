@@ -5,7 +5,7 @@ use shared_util::Ctx;
 
 /// `--port`, else 8000; in demo mode a free port.
 pub fn server_port(ctx: &Ctx) -> u16 {
-    match (ctx.port, ctx.demo) {
+    match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8000,

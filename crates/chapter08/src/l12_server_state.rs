@@ -109,12 +109,15 @@ async fn demo(address: SocketAddr) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let port = ctx.port.unwrap_or(if ctx.demo { 0 } else { 8000 });
+    let port = ctx
+        .flags
+        .port
+        .unwrap_or(if ctx.flags.demo { 0 } else { 8000 });
     let listener = bind_loopback_async(port).await?;
     let address = listener.local_addr()?;
-    shared_util::net::announce(address, ctx.demo, "Ctrl-C stops the server");
+    shared_util::net::announce(address, ctx.flags.demo, "Ctrl-C stops the server");
     let state = Arc::new(ServerState::default());
-    if !ctx.demo {
+    if !ctx.flags.demo {
         return listen(listener, state).await;
     }
     tokio::select! {

@@ -190,10 +190,16 @@ pub async fn serve(listener: TcpListener, idle: Duration) -> anyhow::Result<()> 
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let idle = Duration::from_secs(ctx.options::<crate::Options>().idle_timeout.max(1));
-    let listener = bind_loopback_async(ctx.port.unwrap_or(if ctx.demo { 0 } else { 8000 })).await?;
+    let listener =
+        bind_loopback_async(
+            ctx.flags
+                .port
+                .unwrap_or(if ctx.flags.demo { 0 } else { 8000 }),
+        )
+        .await?;
     let address = listener.local_addr()?;
     println!("listening on {address} (idle timeout {} s)", idle.as_secs());
-    if !ctx.demo {
+    if !ctx.flags.demo {
         println!(
             "try it: cargo run -p chapter08 -- 8.14 --port {}; Ctrl-C stops the server",
             address.port()

@@ -84,14 +84,14 @@ async fn terminal_client(address: SocketAddr) -> anyhow::Result<()> {
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut address = loopback(ctx.port_or(8000));
-    if ctx.demo {
-        let listener = bind_loopback_async(ctx.port.unwrap_or(0)).await?;
+    if ctx.flags.demo {
+        let listener = bind_loopback_async(ctx.flags.port.unwrap_or(0)).await?;
         address = listener.local_addr()?;
         println!("(demo: a chat server of our own on {address})");
         tokio::spawn(serve(listener, Duration::from_secs(60)));
     }
     let options = ctx.options::<crate::Options>();
-    let script_text = match (&options.script, ctx.demo) {
+    let script_text = match (&options.script, ctx.flags.demo) {
         (Some(text), _) => text.clone(),
         (None, true) => "hello|is anyone here?".to_owned(),
         (None, false) => return terminal_client(address).await,

@@ -32,6 +32,7 @@ mod l12_server_state;
 mod l13_chat_server;
 mod l14_chat_client;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
 
@@ -41,9 +42,9 @@ pub static CHAPTER: Chapter = Chapter {
     number: 8,
     title: "Streams",
     listings: &[
-        listing!("8.1", l01_protocol, "An HTTP GET as a protocol with callbacks and a Decoder"),
-        listing!("8.2", l02_framed_request, "Making the request: the Decoder behind Framed"),
-        listing!("8.3", l03_stream_reader, "The request with reader and writer halves, lines as a Stream"),
+        listing!("8.1", l01_protocol, "An HTTP GET as a protocol with callbacks and a Decoder").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("8.2", l02_framed_request, "Making the request: the Decoder behind Framed").takes(&[Flag::Url, Flag::LatencyMs]),
+        listing!("8.3", l03_stream_reader, "The request with reader and writer halves, lines as a Stream").takes(&[Flag::Url, Flag::LatencyMs]),
         listing!("8.4", l04_blocking_input, "A blocking stdin read freezes a ticking timer").interactive(),
         listing!("8.5", l05_async_stdin, "Reading stdin without blocking: the ticker keeps going").interactive(),
         listing!("8.6", l06_delay_lines, "Delays started from lines of stdin").interactive(),
@@ -51,10 +52,10 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("8.8", l08_read_line, "Reading a line key by key, Backspace included (raw mode)").interactive(),
         listing!("8.9", l09_message_store, "The message store: a bounded deque, a callback on every append"),
         listing!("8.10", l10_delay_console, "The delay console: a full-screen app").interactive(),
-        listing!("8.11", l11_query_console, "The console issuing queries (in-memory table)").interactive(),
+        listing!("8.11", l11_query_console, "The console issuing queries (in-memory table)").interactive().takes(&[Flag::DatabaseUrl]),
         listing!("8.12", l12_server_state, "A server on streams that tracks its clients").server(),
         listing!("8.13", l13_chat_server, "The chat server").server(),
-        listing!("8.14", l14_chat_client, "The chat client (terminal, or --script)").interactive(),
+        listing!("8.14", l14_chat_client, "The chat client (terminal, or --script)").interactive().takes(&[Flag::Demo, Flag::Port]),
     ],
     sets: &[],
     workers: &[],

@@ -94,7 +94,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let server = start(ctx, listener, wait, !options.quiet)?;
     let address = server.address();
     announce(ctx, address, &["/brands"]);
-    let demo = ctx.demo.then(|| std::thread::spawn(move || demo(address)));
+    let demo = ctx
+        .flags
+        .demo
+        .then(|| std::thread::spawn(move || demo(address)));
     wait_for_stop(&mut signals);
     let ended = server.stop();
     println!("server stopped: {ended} thread(s) ended, their connections closed");

@@ -133,7 +133,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         }
     };
     let server = tokio::spawn(accepting);
-    let demo = match ctx.demo {
+    let demo = match ctx.flags.demo {
         true => Some(
             run_demo(async {
                 let client = demo_client()?;

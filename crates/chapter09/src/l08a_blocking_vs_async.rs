@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     }
     let wait = Duration::from_millis(options.wait_ms.unwrap_or(50));
     let (connections, threads) = (options.connections, options.threads);
-    let duration = Duration::from_secs_f64(options.seconds * ctx.scale);
+    let duration = Duration::from_secs_f64(options.seconds * ctx.scale());
     let blocking = l05_blocking_brands::start(ctx, bind_loopback(0)?, wait, false)?;
     let loader = tokio::runtime::Builder::new_current_thread()
         .enable_all()

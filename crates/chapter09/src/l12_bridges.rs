@@ -176,7 +176,7 @@ async fn serve_bridges(ctx: &Ctx, limit: usize) -> anyhow::Result<()> {
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     serve(ctx, app, &paths, |address| async move {
         let client = demo_client()?;
-        let seconds = ctx.scale.to_string();
+        let seconds = ctx.scale().to_string();
         let sync_to_async = format!("http://{address}/sync_to_async");
         for (calls, sensitive) in [(limit, "false"), (2 * limit, "false"), (limit, "true")] {
             let query = [("sleep_time", seconds.clone()), ("num_calls", calls.to_string()), ("thread_sensitive", sensitive.into())];

@@ -38,6 +38,7 @@ mod l10_counter_page;
 mod l11_async_view;
 mod l12_bridges;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Set, Tool};
 
@@ -48,17 +49,17 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Web applications",
     listings: &[
         listing!("9.1", l01_time, "GET /time: the month, the day and the time as JSON").server(),
-        listing!("9.2", l02_brands, "A pool made at start-up, closed at shutdown; GET /brands").server(),
-        listing!("9.3", l03_product, "GET /products/{id}: 200, 404 for an unknown id, 400 for a non-number").server(),
-        listing!("9.4", l04_create_product, "POST /product: 201, 400 for bad JSON or fields, 413 for a big body").server(),
-        listing!(sync "9.5", l05_blocking_brands, "GET /brands on a blocking server: a thread per request (WSGI)").server(),
-        listing!("9.6", l06_interfaces, "WSGI and ASGI in Rust: a blocking fn and a tower Service, served and called").through("9.7"),
-        listing!("9.8", l08_hyper_brands, "GET /brands on bare hyper: the same Service interface, no framework").server(),
-        listing!(sync "9.8a", l08a_blocking_vs_async, "The blocking server vs the async one under the same load, measured"),
+        listing!("9.2", l02_brands, "A pool made at start-up, closed at shutdown; GET /brands").server().takes(&[Flag::DatabaseUrl]),
+        listing!("9.3", l03_product, "GET /products/{id}: 200, 404 for an unknown id, 400 for a non-number").server().takes(&[Flag::DatabaseUrl]),
+        listing!("9.4", l04_create_product, "POST /product: 201, 400 for bad JSON or fields, 413 for a big body").server().takes(&[Flag::DatabaseUrl]),
+        listing!(sync "9.5", l05_blocking_brands, "GET /brands on a blocking server: a thread per request (WSGI)").server().takes(&[Flag::DatabaseUrl]),
+        listing!("9.6", l06_interfaces, "WSGI and ASGI in Rust: a blocking fn and a tower Service, served and called").through("9.7").takes(&[Flag::Demo, Flag::Port]),
+        listing!("9.8", l08_hyper_brands, "GET /brands on bare hyper: the same Service interface, no framework").server().takes(&[Flag::DatabaseUrl]),
+        listing!(sync "9.8a", l08a_blocking_vs_async, "The blocking server vs the async one under the same load, measured").takes(&[Flag::DatabaseUrl, Flag::Demo, Flag::Port, Flag::Scale]),
         listing!("9.9", l09_user_counter, "A websocket counter: every client told how many are online").server(),
         listing!("9.10", l10_counter_page, "The counter's page, served at /: a browser shows the live count").server(),
-        listing!("9.11", l11_async_view, "The async view: N requests at once, summarised in an HTML page").server(),
-        listing!(sync "9.12", l12_bridges, "sync_to_async (the blocking pool) and async_to_sync (Handle::block_on)").server(),
+        listing!("9.11", l11_async_view, "The async view: N requests at once, summarised in an HTML page").server().takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
+        listing!(sync "9.12", l12_bridges, "sync_to_async (the blocking pool) and async_to_sync (Handle::block_on)").server().takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs, Flag::Scale, Flag::Limit]),
     ],
     sets: &[Set {
         name: "brands",

@@ -40,7 +40,7 @@ pub const LIMITS: Limits = Limits {
 /// The port a server listing listens on: `--port`, else 0 (any free port)
 /// for a demo, else the book's 8080.
 pub fn port(ctx: &Ctx) -> u16 {
-    match (ctx.port, ctx.demo) {
+    match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8080,
@@ -83,7 +83,7 @@ pub async fn listen(ctx: &Ctx, paths: &[&str]) -> anyhow::Result<tokio::net::Tcp
 /// The `listening on` line and, without `--demo`, how to try the server.
 pub fn announce(ctx: &Ctx, address: SocketAddr, paths: &[&str]) {
     println!("listening on {address}");
-    if !ctx.demo {
+    if !ctx.flags.demo {
         for path in paths {
             println!("try it: curl -i http://{address}{path}");
         }
@@ -154,7 +154,7 @@ where
         LIMITS,
         stopping.cancelled_owned(),
     ));
-    let demo_outcome = match ctx.demo {
+    let demo_outcome = match ctx.flags.demo {
         true => Some(run_demo(demo(address)).await),
         false => None,
     };

@@ -280,14 +280,14 @@ pub async fn show_one_page(system: &System) -> anyhow::Result<()> {
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut ctrl_c = CtrlC::install()?;
-    let port = match (ctx.port, ctx.demo) {
+    let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 9000,
     };
     let system = System::start(ctx, port).await?;
     println!("listening on {}", system.address);
-    if ctx.demo && ctx.requests_or(1) > 1 {
+    if ctx.flags.demo && ctx.requests_or(1) > 1 {
         // `--requests N --limit C`: a load loop instead of one page.
         let (requests, clients) = (ctx.requests_or(1), ctx.limit_or(100));
         println!("{requests} requests, {clients} at a time:");
@@ -295,7 +295,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             "{}",
             crate::load::run(&system.url(), requests, clients).await?
         );
-    } else if ctx.demo {
+    } else if ctx.flags.demo {
         show_one_page(&system).await?;
     } else {
         println!("try it: curl {}", system.url());

@@ -46,7 +46,7 @@ async fn listening(address: std::net::SocketAddr, up: bool) -> anyhow::Result<()
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let system = System::start(ctx, ctx.port.unwrap_or(0)).await?;
+    let system = System::start(ctx, ctx.flags.port.unwrap_or(0)).await?;
     println!("backend-for-frontend listening on {}", system.address);
     let client = services::client()?;
     for (kind, fault) in SCENARIOS {

@@ -39,6 +39,7 @@ mod l12a_tower_layers;
 /// drive them in-process.
 pub use l08_bff::System;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
 
@@ -51,18 +52,18 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Microservices",
     listings: &[
         listing!("10.1", l01_inventory, "The inventory service: a random delay, then a random stock count").server(),
-        listing!("10.2", l02_schemas, "The cart and favourites databases, created and seeded").through("10.3"),
-        listing!("10.4", l04_pool, "One pool per service database: opened, counted, closed"),
-        listing!("10.5", l05_favorites, "The favourites service").server(),
-        listing!("10.6", l06_cart, "The cart service").server(),
-        listing!("10.7", l07_products, "The product service").server(),
-        listing!("10.8", l08_bff, "The backend-for-frontend: three services at once under a 1 s deadline, then inventory").server().multi_thread(),
-        listing!("10.8a", l08a_fault_walk, "Fault switches: the backend-for-frontend walked through slow, failing and down services").multi_thread(),
+        listing!("10.2", l02_schemas, "The cart and favourites databases, created and seeded").through("10.3").takes(&[Flag::DatabaseUrl]),
+        listing!("10.4", l04_pool, "One pool per service database: opened, counted, closed").takes(&[Flag::DatabaseUrl]),
+        listing!("10.5", l05_favorites, "The favourites service").server().takes(&[Flag::DatabaseUrl]),
+        listing!("10.6", l06_cart, "The cart service").server().takes(&[Flag::DatabaseUrl]),
+        listing!("10.7", l07_products, "The product service").server().takes(&[Flag::DatabaseUrl]),
+        listing!("10.8", l08_bff, "The backend-for-frontend: three services at once under a 1 s deadline, then inventory").server().multi_thread().takes(&[Flag::DatabaseUrl, Flag::Requests, Flag::Limit]),
+        listing!("10.8a", l08a_fault_walk, "Fault switches: the backend-for-frontend walked through slow, failing and down services").multi_thread().takes(&[Flag::DatabaseUrl, Flag::Demo, Flag::Port, Flag::Requests, Flag::Limit]),
         listing!("10.9", l09_retry, "A retry helper: a timeout per try, an interval, then too many retries").timers(),
         listing!("10.10", l10_retry_demo, "The retry helper against failing, timing-out and flaky calls").timers(),
         listing!("10.11", l11_circuit_breaker, "A circuit breaker: closed, open, fail fast, closed again after an interval (or half-open)").timers(),
         listing!("10.12", l12_breaker_demo, "The circuit breaker against a slow call: the book's run, then a half-open breaker").timers(),
-        listing!("10.12a", l12a_tower_layers, "The same protections from tower: timeout, retry and load-shed layers"),
+        listing!("10.12a", l12a_tower_layers, "The same protections from tower: timeout, retry and load-shed layers").takes(&[Flag::Demo, Flag::Port]),
     ],
     sets: &[],
     workers: &[],

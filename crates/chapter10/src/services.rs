@@ -599,7 +599,7 @@ pub async fn serve_alone(
         )));
     }
     let mut ctrl_c = CtrlC::install()?;
-    let port = match (ctx.port, ctx.demo) {
+    let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => kind.book_port(),
@@ -607,7 +607,7 @@ pub async fn serve_alone(
     let service = Service::start(kind, port, fault, app.await?).await?;
     let url = service.url();
     println!("listening on {}", service.address());
-    if ctx.demo {
+    if ctx.flags.demo {
         let client = client()?;
         for path in kind.sample_paths() {
             let clock = shared_util::timing::Stopwatch::start();

@@ -23,7 +23,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 
 fn ctx(url: &str) -> Ctx {
     let mut ctx = Ctx::default();
-    ctx.database_url = Some(url.to_owned());
+    ctx.flags.database_url = Some(shared_util::demo::database::DatabaseUrl::parse(url).unwrap());
     ctx.set_options(chapter10::Options {
         faults: Vec::new(),
         catalogue: 10,

@@ -100,8 +100,8 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         idle: Duration::from_secs(options.upload_idle),
     };
     // The demo must not fight a real server for port 9000: any free port.
-    let port = if ctx.demo {
-        ctx.port.unwrap_or(0)
+    let port = if ctx.flags.demo {
+        ctx.flags.port.unwrap_or(0)
     } else {
         ctx.port_or(9000)
     };
@@ -109,7 +109,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let port = listener.local_addr()?.port();
     println!("Upload server listening on 127.0.0.1:{port}");
 
-    if !ctx.demo {
+    if !ctx.flags.demo {
         return serve(listener, limits, None).await;
     }
     let server = tokio::spawn(serve(listener, limits, Some(2)));

@@ -56,6 +56,7 @@ mod l13_missed_events;
 mod l14_condition;
 mod l15_condition_wait_for;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions};
 
@@ -65,20 +66,20 @@ pub static CHAPTER: Chapter = Chapter {
     number: 11,
     title: "Synchronization",
     listings: &[
-        listing!("11.1", l01_no_await_counter, "100 tasks bump a shared counter with no await in between: always 100").timers(),
-        listing!("11.2", l02_race_across_await, "Read, await, write: every round ends at 1, not 100").timers(),
+        listing!("11.1", l01_no_await_counter, "100 tasks bump a shared counter with no await in between: always 100").timers().takes(&[Flag::Rounds]),
+        listing!("11.2", l02_race_across_await, "Read, await, write: every round ends at 1, not 100").timers().takes(&[Flag::Rounds]),
         listing!("11.3", l03_broadcast_race, "A disconnect during a broadcast: a send to a closed socket").timers(),
         listing!("11.4", l04_two_tasks_one_lock, "Two tasks, one lock: the second waits in line").timers(),
         listing!("11.5", l05_broadcast_with_lock, "A lock (in a static) held across the broadcast fixes 11.3").timers(),
         listing!("11.6", l06_semaphore, "A semaphore of 2 with four operations").timers(),
-        listing!("11.7", l07_limited_requests, "1000 requests, at most 10 in flight (the server's peak proves it)"),
+        listing!("11.7", l07_limited_requests, "1000 requests, at most 10 in flight (the server's peak proves it)").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs, Flag::Limit]),
         listing!("11.8", l08_release_too_often, "Releasing more often than acquiring adds a permit: three acquire at once").timers(),
         listing!("11.9", l09_bounded_semaphore, "A bounded semaphore refuses the extra release").timers(),
         listing!("11.10", l10_event, "An event set 5 s later releases two waiting tasks").timers(),
         listing!("11.11", l11_file_upload, "A file upload that hands over its contents through an event").timers(),
         listing!("11.12", l12_upload_server, "An upload server on 127.0.0.1:9000 printing each finished upload").server(),
         listing!("11.13", l13_missed_events, "An event set every second while workers take 5 s: triggers are missed").timers(),
-        listing!("11.14", l14_condition, "A condition: workers wait, a notifier wakes them all every 5 s").timers(),
+        listing!("11.14", l14_condition, "A condition: workers wait, a notifier wakes them all every 5 s").timers().takes(&[Flag::Rounds]),
         listing!("11.15", l15_condition_wait_for, "A condition with a predicate: queries wait until the connection is initialised").timers(),
     ],
     sets: &[],

@@ -78,7 +78,7 @@ fn links(body: &str, page: &Url) -> Vec<Url> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    if ctx.url.is_none() {
+    if ctx.flags.url.is_none() {
         let server = ctx.demo_server_with_latency(LATENCY)?;
         println!(
             "the demo site answers each page after {} ms (--latency-ms changes it)",

@@ -27,6 +27,7 @@ mod l08_equal_priorities;
 mod l09_tie_breaking;
 mod l10_lifo_queue;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Set};
 
@@ -37,12 +38,12 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Asynchronous queues",
     listings: &[
         listing!("12.1", l01_supermarket, "The supermarket: 10 customers, 3 cashiers, join waits for all").timers(),
-        listing!("12.2", l02_customers_arriving, "Customers arrive every second into a line of 5 while cashiers work").timers(),
-        listing!("12.3", l03_order_queue, "A web app queues orders (POST /order) for 5 workers; shutdown drains the queue").server(),
-        listing!("12.4", l04_crawler, "A crawler: a queue of (depth, url), 100 workers, links parsed, a depth limit"),
+        listing!("12.2", l02_customers_arriving, "Customers arrive every second into a line of 5 while cashiers work").timers().takes(&[Flag::Rounds]),
+        listing!("12.3", l03_order_queue, "A web app queues orders (POST /order) for 5 workers; shutdown drains the queue").server().takes(&[Flag::Requests, Flag::Scale, Flag::Limit]),
+        listing!("12.4", l04_crawler, "A crawler: a queue of (depth, url), 100 workers, links parsed, a depth limit").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs, Flag::Limit]),
         listing!("12.5", l05_priority_queue, "A priority queue: (3, ...), (2, ...), (1, ...) come out 1, 2, 3").timers(),
         listing!("12.6", l06_ordered_items, "Priority items as structs: only the priority is compared").timers(),
-        listing!("12.7", l07_power_users_first, "The order app on a priority queue: power users first").server(),
+        listing!("12.7", l07_power_users_first, "The order app on a priority queue: power users first").server().takes(&[Flag::Requests, Flag::Scale, Flag::Limit]),
         listing!("12.8", l08_equal_priorities, "Equal priorities come out in no fixed order").timers(),
         listing!("12.9", l09_tie_breaking, "Ties broken by arrival order: (priority, order)").timers(),
         listing!("12.10", l10_lifo_queue, "A LIFO queue: last in, first out").timers(),

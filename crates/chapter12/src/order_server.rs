@@ -198,7 +198,7 @@ pub async fn serve_until_ctrl_c(
     // guard gives Ctrl-C back its default action when the listing ends
     // (inside `all`, the next listing must still stop on Ctrl-C).
     let mut stop_signal = shared_util::signals::Stop::install()?;
-    let port = match (ctx.port, ctx.demo) {
+    let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8080,
@@ -207,7 +207,7 @@ pub async fn serve_until_ctrl_c(
     let address = listener.local_addr()?;
     announce(
         address,
-        ctx.demo,
+        ctx.flags.demo,
         &format!(
             "type `POST /order HTTP/1.0` and an empty line, or: curl -X POST http://{address}/order"
         ),
@@ -221,7 +221,7 @@ pub async fn serve_until_ctrl_c(
             .await
     });
 
-    if ctx.demo {
+    if ctx.flags.demo {
         place_orders(address, ctx.requests_or(20), demo_body).await?;
         println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
         shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;

@@ -105,7 +105,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let limit = ctx.limit_or(cores);
     let encryptor = Encryptor::find("gpg");
     child::interruptible(async {
-        let texts = match ctx.requests {
+        let texts = match ctx.flags.requests {
             Some(texts) => texts,
             None => sized_by_time(&encryptor, limit).await?,
         };

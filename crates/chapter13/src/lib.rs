@@ -28,6 +28,7 @@ mod l12_naive_echo_client;
 mod l13_echo_with_pauses;
 mod l14_prompt_driven;
 
+use runner::Flag;
 use runner::listing;
 use runner::{Chapter, ChapterOptions, Worker};
 
@@ -44,8 +45,8 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("13.4", l04_million_lines, "A child that writes a million lines"),
         listing!("13.5", l05_pipe_deadlock, "Waiting on it with a pipe nobody reads: the deadlock, detected"),
         listing!("13.6", l06_communicate, "Reading everything while waiting: no deadlock"),
-        listing!("13.7", l07_encrypt_all, "100 children encrypting text at once, timed"),
-        listing!("13.8", l08_encrypt_limited, "1000 children, at most one per core (a semaphore), timed"),
+        listing!("13.7", l07_encrypt_all, "100 children encrypting text at once, timed").takes(&[Flag::Requests]),
+        listing!("13.8", l08_encrypt_limited, "1000 children, at most one per core (a semaphore), timed").takes(&[Flag::Requests, Flag::Limit]),
         listing!("13.9", l09_username, "A child that asks for a username").interactive(),
         listing!("13.10", l10_communicate_username, "Answering it through stdin, communicate-style"),
         listing!("13.11", l11_echo, "An interactive echo child").interactive(),

@@ -116,8 +116,8 @@ async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
 }
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let port = if ctx.demo {
-        ctx.port.unwrap_or(0)
+    let port = if ctx.flags.demo {
+        ctx.flags.port.unwrap_or(0)
     } else {
         ctx.port_or(9000)
     };
@@ -125,11 +125,11 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = server_socket.local_addr()?;
     shared_util::net::announce(
         address,
-        ctx.demo,
+        ctx.flags.demo,
         "each line is logged with your address and echoed",
     );
     let server = start_server(Acceptor::new(server_socket));
-    if !ctx.demo {
+    if !ctx.flags.demo {
         server.await;
         return Ok(());
     }

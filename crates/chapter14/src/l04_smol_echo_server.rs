@@ -86,8 +86,8 @@ async fn demo_clients(executor: &LocalExecutor<'_>, address: SocketAddr) -> anyh
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let port = if ctx.demo {
-        ctx.port.unwrap_or(0)
+    let port = if ctx.flags.demo {
+        ctx.flags.port.unwrap_or(0)
     } else {
         ctx.port_or(9000)
     };
@@ -95,13 +95,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     shared_util::net::announce(
         address,
-        ctx.demo,
+        ctx.flags.demo,
         "type a line, see it echoed; Ctrl-C stops the server",
     );
     let executor = LocalExecutor::new();
     smol::block_on(executor.run(async {
         let server_socket = Async::new(listener)?;
-        if !ctx.demo {
+        if !ctx.flags.demo {
             listen_for_connection(&executor, server_socket).await;
             return Ok(());
         }

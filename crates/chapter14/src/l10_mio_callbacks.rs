@@ -78,7 +78,7 @@ async fn main(sel: &RefCell<Selector>, sock: TcpListener) -> std::io::Result<()>
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let port = match (ctx.port, ctx.demo) {
+    let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8000,
@@ -87,8 +87,12 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     listener.set_nonblocking(true)?;
     let sock = TcpListener::from_std(listener);
     let address = sock.local_addr()?;
-    shared_util::net::announce(address, ctx.demo, "one connection, then the program ends");
-    if ctx.demo {
+    shared_util::net::announce(
+        address,
+        ctx.flags.demo,
+        "one connection, then the program ends",
+    );
+    if ctx.flags.demo {
         std::thread::spawn(move || std::net::TcpStream::connect(address));
     }
 

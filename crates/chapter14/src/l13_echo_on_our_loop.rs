@@ -150,7 +150,7 @@ async fn demo_clients(address: SocketAddr) -> anyhow::Result<()> {
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let port = match (ctx.port, ctx.demo) {
+    let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,
         (None, true) => 0,
         (None, false) => 8000,
@@ -163,10 +163,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         // Announced once the loop and the listener are ready.
         shared_util::net::announce(
             address,
-            ctx.demo,
+            ctx.flags.demo,
             "type a line, see it echoed; Ctrl-C stops the server",
         );
-        if !ctx.demo {
+        if !ctx.flags.demo {
             listen_for_connections(server_socket).await;
             return Ok(());
         }
