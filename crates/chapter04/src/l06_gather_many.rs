@@ -9,6 +9,8 @@
 //! server reports how many requests it really saw at once. Like a real
 //! site, it takes its time to answer: [`LATENCY`] per request by default
 //! (`--latency-ms` changes it), so the requests really wait together.
+//! If every request fails (`--url` names no server), the run ends with an
+//! error that says so.
 //!
 //! Run: cargo run -p chapter04 -- 4.6
 
@@ -18,6 +20,8 @@ use std::time::Duration;
 use futures::future::join_all;
 use shared_util::{Ctx, async_timed, progress, span};
 use tokio::sync::Semaphore;
+
+use crate::session::none_reached;
 
 /// How long the demo server takes to answer each request of 4.6 and 4.6a
 /// unless `--latency-ms` says otherwise, like a site across an ocean: long
@@ -75,7 +79,7 @@ async fn main(url: String, requests: usize, limit: usize) -> anyhow::Result<()> 
     let statuses = join_all(fetches).await;
     bar.finish_and_clear();
     print_summary(&statuses);
-    Ok(())
+    none_reached(&statuses, &url)
 }
 
 /// One line per distinct status or error, with how many requests got it.

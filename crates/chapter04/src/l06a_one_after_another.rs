@@ -16,6 +16,7 @@ use std::time::Duration;
 use shared_util::{Ctx, async_timed, progress, span};
 
 use crate::l06_gather_many::{print_summary, target};
+use crate::session::none_reached;
 
 async fn fetch_status(client: &reqwest::Client, url: &str) -> anyhow::Result<u16> {
     let response = client.get(url).send().await?;
@@ -37,6 +38,7 @@ async fn main(url: String, requests: usize) -> anyhow::Result<()> {
     }
     bar.finish_and_clear();
     print_summary(&statuses);
+    none_reached(&statuses, &url)?;
     if requests < 1000 {
         let pace = clock.elapsed().as_secs_f64() / requests.max(1) as f64;
         println!(

@@ -1,5 +1,6 @@
 //! The book's `ClientSession` and `fetch_status`, shared by the listings
-//! from 4.7a on.
+//! from 4.7a on, and [`none_reached`], the check that ends a listing whose
+//! every request failed with an error instead of a quiet success.
 //!
 //! A [`Session`] is one `reqwest::Client`: a connection pool that every
 //! request of a run goes through, so connections are reused instead of
@@ -43,4 +44,15 @@ impl std::fmt::Debug for Session {
 pub async fn fetch_status(session: Session, url: String) -> anyhow::Result<u16> {
     let response = session.client.get(&url).send().await?;
     Ok(response.status().as_u16())
+}
+
+/// An error when every one of `results` failed: the listing's requests were
+/// meant to reach `url`, and none did (a wrong `--url`, a server that is
+/// down), so the run must not end as if it had worked. `Ok` if any answered.
+pub fn none_reached<T, E>(results: &[Result<T, E>], url: &str) -> anyhow::Result<()> {
+    if !results.is_empty() && results.iter().all(Result::is_err) {
+        let n = results.len();
+        anyhow::bail!("all {n} request(s) failed: nothing reached {url}");
+    }
+    Ok(())
 }

@@ -209,6 +209,24 @@ fn listing_4_7b_returns_every_result_and_error_in_order() {
     );
 }
 
+/// A request listing whose every request fails (nothing listens on port
+/// 1) ends with an error that says so and exits 1, not 0.
+#[test]
+fn request_listings_fail_when_no_request_reaches_the_server() {
+    let url = "http://127.0.0.1:1/";
+    for (id, requests) in [("4.6", 1000), ("4.6a", 100), ("4.7b", 3), ("4.11", 2)] {
+        let run = run_bin(BIN, &[id, "--url", url], "");
+        assert_eq!(run.code, Some(1), "{id}: {}\n{}", run.stdout, run.stderr);
+        let last = run.stderr.lines().last().unwrap_or_default();
+        let why = format!("all {requests} request(s) failed: nothing reached http://127.0.0.1:1");
+        assert_eq!(last, format!("error: listing {id} failed: {why}"), "{id}");
+    }
+    // 4.6 still says what each request got before it fails.
+    let run = run_bin(BIN, &["4.6", "--url", url, "--requests", "5"], "");
+    let summary = run.lines()[run.position("Connection refused")];
+    assert!(summary.ends_with(": 5 request(s)"), "{summary}");
+}
+
 #[test]
 fn listing_4_8_yields_results_in_completion_order() {
     let run = run(&["4.8", "--scale", "0.05"]);

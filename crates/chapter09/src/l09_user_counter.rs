@@ -7,7 +7,9 @@
 //! client at once (`join_all`, the book's `asyncio.wait`), and a client
 //! whose send fails is dropped. Unlike the book, a send that takes longer
 //! than a second counts as failed, so one stuck client cannot stall the
-//! rest; and at shutdown every client gets a close frame.
+//! rest; at shutdown every client gets a close frame; and a message over
+//! [`MAX_MESSAGE`] (the counter reads none) ends that client's connection
+//! with close code 1009, Message Too Big.
 //!
 //! Run: cargo run -p chapter09 -- 9.9 --demo   (or without --demo, then a
 //! websocket client such as `websocat ws://127.0.0.1:8080/counter`)
@@ -19,19 +21,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
 use axum::routing::get;
 use futures::stream::SplitSink;
 use futures::{Sink, SinkExt as _, StreamExt as _};
 use shared_util::Ctx;
 use tokio::sync::Mutex;
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
 use tokio_util::sync::CancellationToken;
 
 use crate::serving::serve_with;
 
 /// How long one send may take before the client counts as gone.
 const SEND_BOUND: Duration = Duration::from_secs(1);
+
+/// The largest message (and frame) a client may send. The counter ignores
+/// what clients say, so this is small; axum's default is 64 MiB.
+pub const MAX_MESSAGE: usize = 64 * 1024;
 
 /// The connected clients, the book's `UserCounter.sockets`.
 #[derive(Default)]
@@ -53,7 +60,21 @@ pub struct CounterState {
 
 /// `GET /counter`: upgrade to a websocket and count the client in.
 pub async fn counter(ws: WebSocketUpgrade, State(state): State<CounterState>) -> Response {
-    ws.on_upgrade(move |socket| connection(state, socket))
+    ws.max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| connection(state, socket))
+}
+
+/// How a connection ended, and so what the server says as it goes.
+enum Leaving {
+    /// The client closed or vanished: nothing to say.
+    Left,
+    /// The server is stopping: a close frame.
+    Shutdown,
+    /// The client sent a message of this many bytes, over [`MAX_MESSAGE`].
+    /// tungstenite refuses it and stops reading, but sends nothing: the
+    /// close frame with 1009 is ours to send.
+    TooBig(usize),
 }
 
 async fn connection(state: CounterState, socket: WebSocket) {
@@ -68,24 +89,44 @@ async fn connection(state: CounterState, socket: WebSocket) {
         send_count(&mut sockets).await;
     }
     // on_receive: what a client says is ignored; wait until it leaves.
-    let closing = loop {
+    let leaving = loop {
         tokio::select! {
             message = receiver.next() => match message {
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break false,
+                Some(Ok(Message::Close(_))) | None => break Leaving::Left,
+                Some(Err(error)) => break too_big(error).map_or(Leaving::Left, Leaving::TooBig),
                 Some(Ok(_)) => {}
             },
-            () = state.shutdown.cancelled() => break true,
+            () = state.shutdown.cancelled() => break Leaving::Shutdown,
         }
     };
     // on_disconnect
-    let mut sockets = counter.sockets.lock().await;
-    if let Some(mut sender) = sockets.remove(&id)
-        && closing
-    {
-        let _ = tokio::time::timeout(SEND_BOUND, sender.send(Message::Close(None))).await;
+    let sender = counter.sockets.lock().await.remove(&id);
+    let close = match leaving {
+        Leaving::Left => None,
+        Leaving::Shutdown => Some(None),
+        Leaving::TooBig(size) => {
+            println!("client {id} sent {size} bytes, over {MAX_MESSAGE}: closing with 1009");
+            let reason = "message too big".into();
+            Some(Some(CloseFrame {
+                code: close_code::SIZE,
+                reason,
+            }))
+        }
+    };
+    if let (Some(mut sender), Some(frame)) = (sender, close) {
+        let _ = tokio::time::timeout(SEND_BOUND, sender.send(Message::Close(frame))).await;
     }
+    let mut sockets = counter.sockets.lock().await;
     println!("client {id} disconnected: {} online", sockets.len());
     send_count(&mut sockets).await;
+}
+
+/// The size of a message over the limit, if that is what `error` says.
+fn too_big(error: axum::Error) -> Option<usize> {
+    match error.into_inner().downcast_ref::<WsError>()? {
+        WsError::Capacity(CapacityError::MessageTooLong { size, .. }) => Some(*size),
+        _ => None,
+    }
 }
 
 /// Sends the number online to every client at once; drops those whose

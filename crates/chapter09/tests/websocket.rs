@@ -7,6 +7,8 @@ use crate::common::{BIN, get};
 use futures::{SinkExt as _, StreamExt as _};
 use test_harness::{ServerChild, Signal};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -72,6 +74,55 @@ fn every_client_is_told_the_count_on_each_join_and_leave() {
         server.stderr()
     );
     assert!(server.output().contains("client 1 disconnected: 0 online"));
+}
+
+/// The close code of the next message, which must be a close frame
+/// (counts sent before it are passed over), within 10 s.
+async fn close_code(socket: &mut Socket) -> Option<u16> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s");
+        match message {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| f.code.into()),
+            Some(Ok(Message::Text(_))) => {}
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_message_over_the_limit_is_closed_with_1009_and_counted_out() {
+    let mut server = ServerChild::start(BIN, &["9.9"]);
+    let port = server.port;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut a = join(port).await;
+        assert_eq!(next_text(&mut a).await.as_deref(), Some("1"));
+        // One frame of 1 MiB: refused as soon as its header is read.
+        let mut big = join(port).await;
+        assert_eq!(next_text(&mut a).await.as_deref(), Some("2"));
+        let _ = big.send(Message::binary(vec![b'x'; 1 << 20])).await;
+        assert_eq!(close_code(&mut big).await, Some(1009));
+        assert_eq!(next_text(&mut a).await.as_deref(), Some("1"));
+        // Two frames of 40 KiB, each under the limit, one message over it.
+        let mut pieces = join(port).await;
+        assert_eq!(next_text(&mut a).await.as_deref(), Some("2"));
+        let piece = vec![b'y'; 40 * 1024];
+        let first = Frame::message(piece.clone(), OpCode::Data(Data::Binary), false);
+        let _ = pieces.send(Message::Frame(first)).await;
+        let rest = Frame::message(piece, OpCode::Data(Data::Continue), true);
+        let _ = pieces.send(Message::Frame(rest)).await;
+        assert_eq!(close_code(&mut pieces).await, Some(1009));
+        assert_eq!(next_text(&mut a).await.as_deref(), Some("1"));
+    });
+    server.wait_for("client 2 sent 1048576 bytes, over 65536: closing with 1009");
+    server.wait_for("client 3 sent 81920 bytes, over 65536: closing with 1009");
+    server.signal(Signal::SIGINT);
+    assert_eq!(server.wait_exit(Duration::from_secs(30)), Some(0));
 }
 
 #[test]

@@ -5,6 +5,8 @@
 //! and follows links to any site. This one remembers every URL it queued
 //! (so each is fetched once), stays on the site it started on, and stops
 //! queueing after `max_urls`, so that even a real site ends the crawl.
+//! Its client follows redirects only on the same site, and a page it
+//! chose not to read (see [`crate::fetch_page`]) is counted as skipped.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -28,7 +30,8 @@ pub struct WorkItem {
 pub struct Crawl {
     /// URLs waiting for a worker; unbounded, as in the book.
     pub queue: Queue<WorkItem>,
-    /// One client for every worker: it keeps connections open between pages.
+    /// One client for every worker: it keeps connections open between pages
+    /// and follows redirects only on the same site.
     pub client: reqwest::Client,
     /// Pages this deep are fetched, but their links are not followed.
     pub max_depth: usize,
@@ -42,6 +45,8 @@ pub struct Crawl {
     pages: AtomicUsize,
     /// URLs that failed: an error status, a timeout, a broken connection.
     errors: AtomicUsize,
+    /// URLs not read by choice: off-site redirects, not HTML, too large.
+    skipped: AtomicUsize,
 }
 
 impl Crawl {
@@ -49,13 +54,14 @@ impl Crawl {
     pub fn new(start: Url, max_depth: usize, max_urls: usize) -> Self {
         Self {
             queue: Queue::new(0),
-            client: reqwest::Client::new(),
+            client: crate::fetch_page::client(),
             max_depth,
             start,
             max_urls,
             seen: Mutex::new(HashSet::new()),
             pages: AtomicUsize::new(0),
             errors: AtomicUsize::new(0),
+            skipped: AtomicUsize::new(0),
         }
     }
 
@@ -83,15 +89,28 @@ impl Crawl {
         println!("Error processing url {url}: {why}");
     }
 
-    /// The closing lines: URLs visited, how fast, pages and errors.
+    /// Counts a URL the crawler chose not to read, and says why.
+    pub fn skipped(&self, url: &Url, why: &str) {
+        self.skipped.fetch_add(1, Ordering::SeqCst);
+        println!("Skipped url {url}: {why}");
+    }
+
+    /// The closing lines: URLs visited, how fast (to a tenth: one URL in
+    /// 2.5 s is 0.4 per second, not 0), pages, skipped and errors.
     pub fn summary(&self, elapsed: Duration, workers: usize) {
         let pages = self.pages.load(Ordering::SeqCst);
         let errors = self.errors.load(Ordering::SeqCst);
+        let skipped = self.skipped.load(Ordering::SeqCst);
+        let visited = pages + skipped + errors;
+        // Shown only when some were, as the demo site has none.
+        let skipped = match skipped {
+            0 => String::new(),
+            n => format!("{n} skipped, "),
+        };
         println!(
-            "Visited {} URL(s) in {} second(s), {:.0} per second: {pages} page(s), {errors} error(s); {workers} worker(s), max depth {}",
-            pages + errors,
+            "Visited {visited} URL(s) in {} second(s), {:.1} per second: {pages} page(s), {skipped}{errors} error(s); {workers} worker(s), max depth {}",
             secs(elapsed),
-            (pages + errors) as f64 / elapsed.as_secs_f64().max(1e-9),
+            visited as f64 / elapsed.as_secs_f64().max(1e-9),
             self.max_depth
         );
         if self.seen.lock().expect("no panics while locked").len() >= self.max_urls {

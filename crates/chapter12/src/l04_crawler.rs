@@ -3,11 +3,13 @@
 //! Each of `--limit` workers (100) takes a (depth, url) item, fetches it
 //! (3 s timeout) and queues its links one level deeper, up to `--max-depth`
 //! (3); the run ends when the queue is joined. `scraper` plays BeautifulSoup;
-//! its `Html` is not `Send`, so it never lives across an `.await`. Unlike the
-//! book, each URL is fetched once and links stay on the site (see
-//! [`crate::crawl`]). It crawls the demo server's generated site, which
-//! answers each page after [`LATENCY`] (`--latency-ms` changes it), as a
-//! real site would, so the workers' requests overlap; or `--url`.
+//! its `Html` is not `Send`, and parsing is CPU work, so it is parsed on a
+//! blocking thread (`spawn_blocking`). Unlike the book, each URL is fetched
+//! once, links and redirects stay on the site, and only HTML up to 2 MiB is
+//! read (see [`crate::crawl`] and [`crate::fetch_page`]). It crawls the
+//! demo server's generated site, which answers each page after [`LATENCY`]
+//! (`--latency-ms` changes it), as a real site would, so the workers'
+//! requests overlap; or `--url`.
 //!
 //! Run: cargo run -p chapter12 -- 12.4
 
@@ -20,6 +22,7 @@ use shared_util::Ctx;
 use shared_util::timing::Stopwatch;
 
 use crate::crawl::{Crawl, WorkItem};
+use crate::fetch_page::{NotRead, fetch_html};
 
 const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -43,21 +46,20 @@ async fn worker(worker_id: usize, crawl: Arc<Crawl>) {
 
 async fn process_page(work_item: &WorkItem, crawl: &Crawl) {
     let url = &work_item.url;
-    let fetched = tokio::time::timeout(FETCH_TIMEOUT, async {
-        let response = crawl.client.get(url.clone()).send().await?;
-        response.error_for_status()?.text().await
-    })
-    .await;
-    let body = match fetched {
-        Ok(Ok(body)) => body,
-        Ok(Err(error)) => return crawl.failed(url, &error.without_url().to_string()),
+    let page = match tokio::time::timeout(FETCH_TIMEOUT, fetch_html(&crawl.client, url)).await {
+        Ok(Ok(page)) => page,
+        Ok(Err(NotRead::Skipped(why))) => return crawl.skipped(url, &why),
+        Ok(Err(NotRead::Failed(why))) => return crawl.failed(url, &why),
         Err(_) => return crawl.failed(url, "timed out after 3 s"),
     };
     crawl.page_fetched();
     if work_item.item_depth == crawl.max_depth {
         println!("Max depth reached, not processing more for {url}");
     } else {
-        for link in links(&body, url) {
+        // Parsing is CPU work: on a blocking thread, the runtime's thread
+        // stays free for the other workers' requests.
+        let found = tokio::task::spawn_blocking(move || links(&page.body, &page.url));
+        for link in found.await.expect("links() does not panic") {
             crawl.enqueue(work_item.item_depth + 1, link);
         }
     }

@@ -12,6 +12,7 @@
 //! table the runner reads.
 
 mod crawl;
+mod fetch_page;
 mod order_server;
 pub mod queue;
 mod supermarket;
