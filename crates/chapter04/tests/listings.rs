@@ -218,7 +218,7 @@ fn request_listings_fail_when_no_request_reaches_the_server() {
         let run = run_bin(BIN, &[id, "--url", url], "");
         assert_eq!(run.code, Some(1), "{id}: {}\n{}", run.stdout, run.stderr);
         let last = run.stderr.lines().last().unwrap_or_default();
-        let why = format!("all {requests} request(s) failed: nothing reached http://127.0.0.1:1");
+        let why = format!("all {requests} request(s) failed: nothing reached http://127.0.0.1:1/");
         assert_eq!(last, format!("error: listing {id} failed: {why}"), "{id}");
     }
     // 4.6 still says what each request got before it fails.
