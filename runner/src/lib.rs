@@ -34,6 +34,7 @@ mod error;
 mod help;
 mod ids;
 mod list;
+mod listing;
 mod run;
 mod sequence;
 pub mod source;
