@@ -105,8 +105,9 @@ pub(crate) struct CompareArgs {
     /// With a named comparison: add its Python counterparts as rows.
     #[arg(long)]
     pub python: bool,
-    /// List the chapter's named comparisons.
-    #[arg(long, conflicts_with_all = ["specs", "python", "json", "markdown", "svg"])]
+    /// List the chapter's named comparisons (`--json`: for tools such as
+    /// scripts/bench.sh).
+    #[arg(long, conflicts_with_all = ["specs", "python", "markdown", "svg"])]
     pub list: bool,
 }
 

@@ -97,6 +97,37 @@ pub struct Set {
     /// themselves. A row may name another chapter's binary built beside
     /// this one: `chapter07:7.1`.
     pub load: &'static [&'static str],
+    /// The goal the benchmarks page holds the set to (one line; empty for
+    /// none): `compare --list` shows it, `scripts/bench.sh` prints it.
+    pub goal: &'static str,
+    /// For a scaling set: how its rows grow with the cores (see
+    /// [`Scaling`]); `None` for a set whose rows are fixed.
+    pub scaling: Option<Scaling>,
+}
+
+/// How a scaling set's rows grow with the machine: each entry runs with
+/// 1, 2, 4, ... threads (`flag N`) up to its share of the CPUs, pinned to
+/// that many CPUs, and the table adds the speedup and the efficiency
+/// (speedup ÷ threads) against the entry's one-thread row.
+#[derive(Debug, Clone, Copy)]
+pub struct Scaling {
+    /// The flag that sets a row's threads: `--workers` (Tokio's worker
+    /// threads) or a pool size (`--limit`).
+    pub flag: &'static str,
+    /// How many CPUs the rows may have.
+    pub share: Share,
+    /// Python rows, one per thread count: `{n}` in them stands for it
+    /// (`echo_server.py --port 0 --processes {n}`).
+    pub python: &'static [&'static str],
+}
+
+/// The CPUs a scaling set's rows grow into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// Servers: half the CPUs, the load runs on the other half.
+    Half,
+    /// Work that ends by itself: every CPU.
+    All,
 }
 
 /// A child-process program hidden inside a chapter binary.

@@ -41,8 +41,8 @@ pub mod source;
 
 pub use app::main;
 pub use chapter::{
-    AsyncEntry, Chapter, ChapterOptions, Entry, Kind, Listing, LocalBoxFuture, NoOptions,
-    SyncEntry, Tool, ToolMain, Worker,
+    AsyncEntry, Chapter, ChapterOptions, Entry, Kind, Listing, LocalBoxFuture, NoOptions, Scaling,
+    Share, SyncEntry, Tool, ToolMain, Worker,
 };
 pub use compare::Set;
 pub use shared_util::Ctx;

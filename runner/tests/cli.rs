@@ -629,3 +629,45 @@ fn an_unwritable_timeline_path_is_refused_before_the_listing_runs() {
     );
     assert!(run.stdout.is_empty(), "the listing ran: {}", run.stdout);
 }
+
+#[test]
+fn a_scaling_set_grows_to_the_cpus_and_pins_each_row() {
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let run = run_bin(
+        BIN,
+        &[
+            "compare", "scaling", "--runs", "1", "--warmup", "0", "--json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let threads: Vec<u64> = json["scaling"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["threads"].as_u64().unwrap())
+        .collect();
+    // 1, 2, 4, ... and every CPU.
+    let mut expected: Vec<u64> = std::iter::successors(Some(1), |n| Some(n * 2))
+        .take_while(|n| *n <= cpus as u64)
+        .collect();
+    if expected.last() != Some(&(cpus as u64)) {
+        expected.push(cpus as u64);
+    }
+    assert_eq!(threads, expected, "{}", run.stdout);
+    let first = &json["listings"][0];
+    assert_eq!(first["label"], "99.3 --workers 1");
+    // Pinned to its first CPU (taskset here), one CPU per thread.
+    if let Some(pinned) = first["cpus"].as_str() {
+        assert_eq!(pinned.split(',').count(), 1, "{pinned}");
+    }
+    assert_eq!(json["scaling"][0]["efficiency"].as_f64(), Some(1.0));
+    let list = run_bin(BIN, &["compare", "--list"], "");
+    assert!(
+        list.stdout
+            .contains("grows: --workers 1, 2, 4, ... up to every CPU"),
+        "{}",
+        list.stdout
+    );
+}

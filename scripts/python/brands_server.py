@@ -41,13 +41,17 @@ def make_app(database_url: str) -> web.Application:
     return app
 
 
-async def serve(database_url: str, port: int) -> None:
+async def serve(database_url: str, port: int, ready=None) -> None:
     runner = web.AppRunner(make_app(database_url), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    # One of several processes on one port (SO_REUSEPORT) when `ready` is given.
+    site = web.TCPSite(runner, "127.0.0.1", port, reuse_port=ready is not None)
     await site.start()
-    actual = runner.addresses[0][1]
-    print(f"listening on 127.0.0.1:{actual}", flush=True)
+    if ready is None:
+        actual = runner.addresses[0][1]
+        print(f"listening on 127.0.0.1:{actual}", flush=True)
+    else:
+        ready()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -60,8 +64,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--processes", type=int, default=1, help="processes sharing the port")
     args = parser.parse_args()
-    asyncio.run(serve(args.database_url, args.port))
+    if args.processes > 1:
+        from _processes import serve_in_processes
+
+        serve_in_processes(
+            args.port,
+            args.processes,
+            lambda port, ready: asyncio.run(serve(args.database_url, port, ready)),
+        )
+    else:
+        asyncio.run(serve(args.database_url, args.port))
 
 
 if __name__ == "__main__":

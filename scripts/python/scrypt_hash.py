@@ -1,9 +1,11 @@
 """scrypt (N=2048, r=8, p=1, 64-byte key) over random passwords with
-hashlib (OpenSSL), one at a time or on a thread pool sized to the cores.
+hashlib (OpenSSL), one at a time, on a thread pool (sized to the cores, or
+N), or on a pool of N processes.
 
-The Python side of listings 7.16 and 7.17 (`hashing`); hashlib releases the
-GIL while it hashes, so the pool helps here.
-python3 scrypt_hash.py [--passwords 10000] [--threads]
+The Python side of listings 7.16 and 7.17 (`hashing`, and chapter 7's
+`compare scaling`); hashlib releases the GIL while it hashes, so threads
+help here.
+python3 scrypt_hash.py [--passwords 10000] [--threads [N] | --processes N]
 """
 
 import argparse
@@ -24,13 +26,17 @@ def hash_password(password: str) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--passwords", type=int, default=10_000)
-    parser.add_argument("--threads", action="store_true")
+    parser.add_argument("--threads", type=int, nargs="?", const=os.cpu_count(), default=None)
+    parser.add_argument("--processes", type=int, default=None)
     args = parser.parse_args()
 
     passwords = ["".join(random.choices(string.ascii_lowercase, k=10)) for _ in range(args.passwords)]
     start = time.perf_counter()
-    if args.threads:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+    if args.processes:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=args.processes) as pool:
+            hashes = list(pool.map(hash_password, passwords, chunksize=16))
+    elif args.threads:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.threads) as pool:
             hashes = list(pool.map(hash_password, passwords))
     else:
         hashes = [hash_password(p) for p in passwords]

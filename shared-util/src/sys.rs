@@ -60,6 +60,40 @@ pub fn cpu_time_of(pid: u32) -> Option<Duration> {
     Some(Duration::from_micros(ticks * 1_000_000 / per_second))
 }
 
+/// CPU time of process `pid` and every live process under it (Linux:
+/// `/proc`): a server that forks workers is measured whole.
+pub fn cpu_time_of_tree(pid: u32) -> Duration {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return cpu_time_of(pid).unwrap_or_default();
+    };
+    // Every process's parent, read once.
+    let parents: Vec<(u32, u32)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let parent = stat
+                .get(stat.rfind(')')? + 2..)?
+                .split_whitespace()
+                .nth(1)?;
+            Some((child, parent.parse().ok()?))
+        })
+        .collect();
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    tree.iter().filter_map(|p| cpu_time_of(*p)).sum()
+}
+
 /// The soft and hard limits on open file descriptors (`ulimit -Sn`/`-Hn`).
 pub fn fd_limits() -> std::io::Result<(u64, u64)> {
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).map_err(std::io::Error::from)?;

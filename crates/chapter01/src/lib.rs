@@ -53,6 +53,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["fib.py", "fib.py --threads"],
         load: &[],
         python_flags: &["--n"],
+        goal: "",
+        scaling: None,
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],
     tools: &[],

@@ -83,6 +83,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &[],
         load: &[],
         python_flags: &[],
+        goal: "",
+        scaling: None,
     }, Set {
         name: "spawn",
         about: "a million tasks spawned and joined, on one thread vs on every core",
@@ -91,6 +93,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["spawn_tasks.py"],
         load: &[],
         python_flags: &["--count"],
+        goal: "",
+        scaling: None,
     }],
     workers: &[],
     tools: &[],

@@ -25,7 +25,7 @@ mod l10_graceful_echo_server;
 use runner::Flag;
 use runner::Set;
 use runner::listing;
-use runner::{Chapter, ChapterOptions, Tool};
+use runner::{Chapter, ChapterOptions, Scaling, Share, Tool};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -52,6 +52,23 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["echo_server.py --port 0"],
         load: &["load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
         python_flags: &[],
+        goal: "the Tokio server (3.8) at least 2x asyncio's round trips per second, each on one core",
+        scaling: None,
+    }, Set {
+        name: "scaling",
+        about: "the echo server (3.8) on the multi-thread runtime with 1, 2, 4, ... workers on as many CPUs, the load on the other half",
+        entries: &["3.8"],
+        flags: &["--port", "0"],
+        python: &[],
+        load: &["load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
+        python_flags: &[],
+        goal: "efficiency at least 70% up to 4 workers, where the load has its own cores",
+        // Python scales out: N processes sharing the port (SO_REUSEPORT).
+        scaling: Some(Scaling {
+            flag: "--workers",
+            share: Share::Half,
+            python: &["echo_server.py --port 0 --processes {n}"],
+        }),
     }],
     workers: &[],
     tools: TOOLS,

@@ -197,12 +197,6 @@ async fn load(address: SocketAddr, args: &Args) -> bool {
         }
     }
     let elapsed = started.elapsed();
-    // For `compare echo`: the verified round trips and the time they took.
-    runner::compare::report_work(
-        tally.messages.load(Ordering::Relaxed),
-        "round-trips",
-        elapsed,
-    );
 
     let mut idle_ok = 0;
     for (n, mut stream) in idle.into_iter().enumerate() {
@@ -227,6 +221,14 @@ async fn load(address: SocketAddr, args: &Args) -> bool {
             .copied()
             .unwrap_or_default()
     };
+    // For `compare echo`: the verified round trips, the time they took and
+    // their 99th-percentile latency.
+    runner::compare::report_work(
+        tally.messages.load(Ordering::Relaxed),
+        "round-trips",
+        elapsed,
+        Some(percentile(0.99)),
+    );
     let messages = tally.messages.load(Ordering::Relaxed);
     let errors = tally.error_count();
     println!("server:           {address}");

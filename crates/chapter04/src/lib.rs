@@ -74,6 +74,8 @@ pub static CHAPTER: Chapter = Chapter {
         ],
         load: &[],
         python_flags: &["--requests"],
+        goal: "",
+        scaling: None,
     }],
     workers: &[],
     tools: &[],

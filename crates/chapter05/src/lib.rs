@@ -94,6 +94,8 @@ pub static CHAPTER: Chapter = Chapter {
         ],
         load: &[],
         python_flags: &["--queries", "--database-url"],
+        goal: "",
+        scaling: None,
     }],
     workers: &[],
     tools: &[],

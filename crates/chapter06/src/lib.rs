@@ -71,6 +71,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["count.py", "count.py --processes"],
         load: &[],
         python_flags: &["--count"],
+        goal: "",
+        scaling: None,
     }, Set {
         name: "mapreduce",
         about: "word counts on one thread vs a parallel map vs a parallel tree reduce",
@@ -79,6 +81,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["wordcount.py", "wordcount.py --processes 2"],
         load: &[],
         python_flags: &["--lines"],
+        goal: "",
+        scaling: None,
     }],
     workers: workers::WORKERS,
     tools: &[],

@@ -5,7 +5,8 @@
 //! so any CPU work spreads over threads; a rayon pool sized to the cores
 //! hashes the passwords, and a counter per password proves each was hashed
 //! exactly once. Prints both times, the speedup and the cores used
-//! (`--only pool` hashes on the pool alone, for `compare hashing`).
+//! (`--only pool` hashes on the pool alone, for `compare hashing`;
+//! `--limit N` sizes the pool, for `compare scaling`).
 //!
 //! Run: cargo run --release -p chapter07 -- 7.17
 
@@ -21,7 +22,8 @@ use crate::pools::thread_pool;
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let passwords = random_passwords(ctx.options::<crate::Options>().passwords as usize);
     let count = passwords.len();
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    // The pool's size: the cores, or `--limit N` (`compare scaling` grows it).
+    let cores = ctx.limit_or(std::thread::available_parallelism().map_or(1, usize::from));
 
     // `--only pool` skips the one-thread run, for `compare hashing`.
     let pool_only = match ctx.options::<crate::Options>().only.as_deref() {

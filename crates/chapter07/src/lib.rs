@@ -37,7 +37,7 @@ mod l19_row_means_pool;
 use runner::Flag;
 use runner::Set;
 use runner::listing;
-use runner::{Chapter, ChapterOptions};
+use runner::{Chapter, ChapterOptions, Scaling, Share};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -60,7 +60,7 @@ pub static CHAPTER: Chapter = Chapter {
         listing!(sync "7.12", l12_hello_button, "A GUI-style main loop: a terminal window with one button that says hello").interactive(),
         listing!(sync "7.13", l13_load_tester, "7.13-7.15: a terminal load tester driving a runtime on another thread").interactive().through("7.15").takes(&[Flag::Url, Flag::Requests, Flag::LatencyMs]),
         listing!(sync "7.16", l16_scrypt_sequential, "scrypt over 10,000 random passwords, one at a time"),
-        listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores"),
+        listing!(sync "7.17", l17_scrypt_pool, "The same on a thread pool: speedup against the cores").takes(&[Flag::Limit]),
         listing!(sync "7.17a", l17a_sha256, "SHA-256 of large buffers on one thread and on a pool"),
         listing!(sync "7.18", l18_row_means, "The mean of every row of a large matrix, one thread"),
         listing!(sync "7.19", l19_row_means_pool, "The row means on a thread pool, against one thread"),
@@ -74,6 +74,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &[],
         load: &[],
         python_flags: &[],
+        goal: "",
+        scaling: None,
     }, Set {
         name: "hashing",
         about: "scrypt over 2000 passwords on one thread vs a thread pool",
@@ -85,6 +87,26 @@ pub static CHAPTER: Chapter = Chapter {
         ],
         load: &[],
         python_flags: &["--passwords"],
+        goal: "time per hash on the pool no slower than hashlib.scrypt's (OpenSSL)",
+        scaling: None,
+    }, Set {
+        name: "scaling",
+        about: "scrypt over 2000 passwords on a pool of 1, 2, 4, ... threads, up to every CPU, each row on as many CPUs",
+        entries: &["7.17 --only pool"],
+        flags: &["--passwords", "2000"],
+        python: &[],
+        load: &[],
+        python_flags: &["--passwords"],
+        goal: "efficiency at least 90% on every core count measured; per hash no slower than hashlib.scrypt",
+        // hashlib releases the GIL: threads scale in Python too; processes for comparison.
+        scaling: Some(Scaling {
+            flag: "--limit",
+            share: Share::All,
+            python: &[
+                "scrypt_hash.py --passwords 2000 --threads {n}",
+                "scrypt_hash.py --passwords 2000 --processes {n}",
+            ],
+        }),
     }],
     workers: &[],
     tools: &[],

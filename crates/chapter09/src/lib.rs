@@ -40,7 +40,7 @@ mod l12_bridges;
 
 use runner::Flag;
 use runner::listing;
-use runner::{Chapter, ChapterOptions, Set, Tool};
+use runner::{Chapter, ChapterOptions, Scaling, Set, Share, Tool};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -70,6 +70,23 @@ pub static CHAPTER: Chapter = Chapter {
         python: &["brands_server.py --port 0 --database-url {database}"],
         load: &["load", "--url", "http://{addr}/brands", "--connections", "50", "--seconds", "5"],
         python_flags: &[],
+        goal: "axum at least 5x aiohttp's requests/s per core",
+        scaling: None,
+    }, Set {
+        name: "scaling",
+        about: "GET /brands under the load tool: axum (9.2) with 1, 2, 4, ... workers on as many CPUs, the load (and PostgreSQL) on the other half",
+        entries: &["9.2"],
+        flags: &["--port", "0", "--quiet", "--database-url", "{database}"],
+        python: &[],
+        load: &["load", "--url", "http://{addr}/brands", "--connections", "50", "--seconds", "5"],
+        python_flags: &[],
+        goal: "axum at least 5x aiohttp's requests/s at every core count",
+        // aiohttp scales out: N processes sharing the port, a pool of 6 each.
+        scaling: Some(Scaling {
+            flag: "--workers",
+            share: Share::Half,
+            python: &["brands_server.py --port 0 --database-url {database} --processes {n}"],
+        }),
     }],
     workers: &[],
     tools: TOOLS,

@@ -99,7 +99,12 @@ impl runner::ToolMain for Args {
         };
         let duration = Duration::from_secs_f64(self.seconds);
         let report = runtime.block_on(load(&uri, self.connections as usize, duration));
-        runner::compare::report_work(report.ok, "requests", report.elapsed);
+        runner::compare::report_work(
+            report.ok,
+            "requests",
+            report.elapsed,
+            Some(report.percentile(0.99)),
+        );
         println!("url:          {uri}");
         println!("connections:  {}", self.connections);
         println!(

@@ -57,6 +57,8 @@ pub static CHAPTER: Chapter = Chapter {
         python: &[],
         load: &[],
         python_flags: &[],
+        goal: "",
+        scaling: None,
     }],
     workers: &[],
     tools: &[],

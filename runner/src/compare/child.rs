@@ -13,11 +13,16 @@ pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
 pub const WORK_ENV: &str = "RCT_COMPARE_WORK";
 
 /// Called by a load tool when its measured phase ends: if [`WORK_ENV`] is
-/// set, record how many units of work (`round-trips`) it did and how long
-/// they took, for `compare` to time and rate a server by.
-pub fn report_work(count: u64, unit: &str, elapsed: Duration) {
+/// set, record how many units of work (`round-trips`) it did, how long they
+/// took and (when it knows) their 99th-percentile latency, for `compare` to
+/// time and rate a server by.
+pub fn report_work(count: u64, unit: &str, elapsed: Duration, p99: Option<Duration>) {
     if let Some(path) = std::env::var_os(WORK_ENV) {
-        let _ = std::fs::write(path, format!("{count} {} {unit}\n", elapsed.as_micros()));
+        let p99 = p99.map_or("-".to_owned(), |p| p.as_micros().to_string());
+        let _ = std::fs::write(
+            path,
+            format!("{count} {} {unit} {p99}\n", elapsed.as_micros()),
+        );
     }
 }
 

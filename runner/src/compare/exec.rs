@@ -3,7 +3,7 @@
 //! the plumbing in `child.rs`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::child::{CHILD_ENV, STATS_ENV};
@@ -105,7 +105,8 @@ fn run_once(entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<S
     let stats_file: PathBuf = stats_dir.join("stats");
     let _ = std::fs::remove_file(&stats_file);
     let start = Instant::now();
-    let mut command = Command::new(&entry.program);
+    let mut command =
+        super::pin::command(&entry.program, entry.pin.as_ref().map(|p| p.cpus.as_str()));
     command.args(entry.command_args(flags));
     let output = command
         .env(STATS_ENV, &stats_file)
@@ -141,6 +142,7 @@ fn run_once(entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<S
         cpu,
         peak_rss,
         work: 0,
+        p99: None,
     })
 }
 
@@ -160,6 +162,7 @@ mod tests {
                 program: (*program).into(),
                 args: Vec::new(),
                 takes_flags: false,
+                ..Row::default()
             })
             .collect();
         Plan {
@@ -169,6 +172,7 @@ mod tests {
             flags: Vec::new(),
             python_flags: Vec::new(),
             load: Vec::new(),
+            scaling: false,
         }
     }
 

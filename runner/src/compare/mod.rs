@@ -22,10 +22,12 @@
 
 mod child;
 mod exec;
+mod list;
 mod pin;
 mod plan;
 mod python;
 mod render;
+mod scaling;
 mod serve;
 mod stats;
 mod svg;
@@ -45,30 +47,9 @@ use crate::error::Failure;
 /// `compare`: runs the rows the arguments name and prints the table.
 pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failure> {
     if cli.list {
-        if chapter.sets.is_empty() {
-            println!(
-                "chapter {} has no named comparisons; give listing ids instead",
-                chapter.number
-            );
-        }
-        for set in chapter.sets {
-            println!("{:<12} {}", set.name, set.about);
-            println!("{:<12} {}", "", set.entries.join("  vs  "));
-            if !set.load.is_empty() {
-                println!("{:<12} each under: {}", "", set.load.join(" "));
-            }
-            if !set.python.is_empty() {
-                let shared = if set.python_flags.is_empty() {
-                    String::new()
-                } else {
-                    format!("; flags both sides take: {}", set.python_flags.join(" "))
-                };
-                println!(
-                    "{:<12} --python adds: {}{shared}",
-                    "",
-                    set.python.join(", ")
-                );
-            }
+        match cli.json {
+            true => println!("{}", list::sets_json(chapter)),
+            false => list::print_sets(chapter),
         }
         return Ok(());
     }
@@ -76,12 +57,19 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         [name] => chapter.sets.iter().find(|s| s.name == name.as_str()),
         _ => None,
     };
-    let (specs, flags): (Vec<String>, Vec<String>) = match set {
-        Some(set) => (
+    // A scaling set grows with this machine: each entry (and Python spec)
+    // once per thread count, each pinned to that many CPUs.
+    let grown = set.and_then(|set| set.scaling.map(|scaling| grow(set, &scaling)));
+    let (specs, flags): (Vec<String>, Vec<String>) = match (set, &grown) {
+        (Some(set), Some(grown)) => (
+            grown.rust.iter().map(|(spec, _, _)| spec.clone()).collect(),
+            set.flags.iter().map(|f| (*f).to_owned()).collect(),
+        ),
+        (Some(set), None) => (
             set.entries.iter().map(|e| (*e).to_owned()).collect(),
             set.flags.iter().map(|f| (*f).to_owned()).collect(),
         ),
-        None => (cli.specs.clone(), Vec::new()),
+        (None, _) => (cli.specs.clone(), Vec::new()),
     };
     let serving = set.is_some_and(|set| !set.load.is_empty());
     // A set of servers gives the flags after `--` to its load, not to them.
@@ -109,7 +97,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
             _ => true,
         })
         .collect();
-    if specs.len() < 2 {
+    if specs.len() < 2 && grown.is_none() {
         let names: Vec<&str> = chapter.sets.iter().map(|s| s.name).collect();
         return Err(Failure::Usage(format!(
             "compare takes a named comparison ({}) or two or more listing ids, e.g. `cargo run --release -p {} -- compare {} {}`",
@@ -184,12 +172,22 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         std::fs::write(path, "")
             .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
     }
+    // The set's Python specs: a scaling set's grow with the threads.
+    let python_specs: Vec<&str> = match (set, &grown) {
+        (Some(_), Some(grown)) => grown
+            .python
+            .iter()
+            .map(|(spec, _, _)| spec.as_str())
+            .collect(),
+        (Some(set), None) => set.python.to_vec(),
+        (None, _) => Vec::new(),
+    };
     let python = match set {
-        Some(set) if cli.python && set.python.is_empty() => {
+        Some(set) if cli.python && python_specs.is_empty() => {
             eprintln!("note: the set '{}' has no Python counterpart yet", set.name);
             None
         }
-        Some(set) if cli.python => match python::python_interpreter(set.python) {
+        Some(set) if cli.python => match python::python_interpreter(&python_specs) {
             Some(python) => Some((set, python)),
             None => {
                 eprintln!("note: python3 is not installed; comparing the Rust side only");
@@ -204,7 +202,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     let wants_demo = flags.iter().any(|f| f.contains("{demo}"))
         || python
             .as_ref()
-            .is_some_and(|(set, _)| set.python.iter().any(|p| p.contains("{demo}")));
+            .is_some_and(|_| python_specs.iter().any(|p| p.contains("{demo}")));
     let mut demo_server = None;
     let mut flags = flags;
     let demo_url = if wants_demo {
@@ -243,13 +241,27 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         None
     };
     let has_python = python.is_some();
-    if let Some((set, python)) = python {
+    if let Some(grown) = &grown {
+        for (row, (_, family, threads)) in listings.iter_mut().zip(&grown.rust) {
+            row.family = family.clone();
+            row.threads = Some(*threads);
+            row.pin = grown.pin(*threads);
+        }
+    }
+    if let Some((_, python)) = python {
         let mut rows = python::python_rows(
             &python,
-            set.python,
+            &python_specs,
             demo_url.as_deref(),
             database_url.as_deref(),
         );
+        if let Some(grown) = &grown {
+            for (row, (_, family, threads)) in rows.iter_mut().zip(&grown.python) {
+                row.family = family.clone();
+                row.threads = Some(*threads);
+                row.pin = grown.pin(*threads);
+            }
+        }
         if !serving {
             // The flags after `--` both sides share (checked above).
             for row in &mut rows {
@@ -277,6 +289,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
             cli.pass.clone()
         },
         load,
+        scaling: grown.is_some(),
     };
     if !cli.json {
         let ids: Vec<String> = plan.listings.iter().map(Row::label).collect();
@@ -295,6 +308,9 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
                 plan.load.join(" ").replace("{addr}", "ADDRESS")
             );
             match pin::pinning() {
+                Some(_) if grown.is_some() => eprintln!(
+                    "each server runs on as many CPUs as it has threads, from the first; the load on the second half (taskset)"
+                ),
                 Some(pin) => eprintln!(
                     "the server runs on CPU {} and the load on CPU(s) {} (taskset), so the load does not take the server's core",
                     pin.server, pin.load
@@ -313,6 +329,8 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     })?;
     if cli.json {
         println!("{}", results.render_json(&plan));
+    } else if plan.scaling {
+        print!("{}", scaling::render(&results, cli.markdown));
     } else if cli.markdown {
         print!("{}", results.render_markdown(&plan));
     } else {
@@ -326,4 +344,52 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     drop(demo_server);
     drop(demo_database);
     Ok(())
+}
+
+/// A scaling set as it grows on this machine: the rows with their
+/// families and thread counts, and the CPUs they may use.
+struct Grown {
+    rust: Vec<scaling::Grown>,
+    python: Vec<scaling::Grown>,
+    allowed: Vec<usize>,
+    share: crate::chapter::Share,
+    pinned: bool,
+}
+
+impl Grown {
+    /// Where a row of `threads` threads runs (`None` without taskset).
+    fn pin(&self, threads: usize) -> Option<scaling::Pin> {
+        self.pinned
+            .then(|| scaling::pin(&self.allowed, self.share, threads))
+    }
+}
+
+/// Grows `set` to this machine's CPUs, saying so when it has too few to
+/// show much.
+fn grow(set: &Set, how: &crate::chapter::Scaling) -> Grown {
+    let allowed = pin::allowed_cpus();
+    let counts = scaling::counts(allowed.len(), how.share);
+    if allowed.len() < 4 {
+        eprintln!(
+            "note: this machine lets compare use {} CPU(s), so '{}' can show {} thread(s) at most; the curve needs a machine with more cores",
+            allowed.len(),
+            set.name,
+            counts.last().copied().unwrap_or(1)
+        );
+    }
+    let (rust, python) = scaling::expand(set.entries, how, &counts);
+    if how.share == crate::chapter::Share::Half && pin::pinning().is_some() {
+        // compare itself, and what it starts for every row (the demo
+        // database or server), stay on the load's half: the servers'
+        // CPUs are theirs alone.
+        let half = allowed.len() / 2;
+        pin::keep_to(&allowed[half..]);
+    }
+    Grown {
+        rust,
+        python,
+        pinned: pin::pinning().is_some(),
+        allowed,
+        share: how.share,
+    }
 }

@@ -20,6 +20,38 @@ pub struct Pinning {
     pub load: String,
 }
 
+/// The CPUs this process may run on (`Cpus_allowed_list`), in order; the
+/// available parallelism's count from 0 where that cannot be read.
+pub fn allowed_cpus() -> Vec<usize> {
+    let listed = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                .map(parse_cpu_list)
+        })
+        .unwrap_or_default();
+    if listed.is_empty() {
+        (0..std::thread::available_parallelism().map_or(1, usize::from)).collect()
+    } else {
+        listed
+    }
+}
+
+/// Keeps this process (and what it starts from now on) to `cpus`; does
+/// nothing where that cannot be done.
+pub fn keep_to(cpus: &[usize]) {
+    use nix::sched::{CpuSet, sched_setaffinity};
+    let mut set = CpuSet::new();
+    for cpu in cpus {
+        if set.set(*cpu).is_err() {
+            return;
+        }
+    }
+    let _ = sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
+}
+
 /// The pinning every server run uses, worked out once: `None` when there
 /// is one CPU or no `taskset`.
 pub fn pinning() -> Option<&'static Pinning> {

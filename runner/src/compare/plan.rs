@@ -11,7 +11,7 @@ use crate::chapter::{Chapter, Listing};
 /// One row of a comparison: a program and its arguments, usually this
 /// binary running one listing (`2.19 --runtime multi-thread`), or a Python
 /// counterpart from `scripts/python` (`python fib.py --threads`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     /// The row's name in the table.
     pub label: String,
@@ -24,6 +24,13 @@ pub struct Row {
     /// Whether the flags given after `--` apply (listing rows: yes; Python
     /// rows take their own).
     pub takes_flags: bool,
+    /// In a scaling set: the row's threads.
+    pub threads: Option<usize>,
+    /// In a scaling set: the spec the row grew from, whose one-thread row
+    /// is its baseline.
+    pub family: String,
+    /// In a scaling set: the CPUs it (and its load) run on.
+    pub pin: Option<super::scaling::Pin>,
 }
 
 impl Row {
@@ -63,6 +70,8 @@ pub struct Plan {
     /// For servers: the load command's arguments (see [`Set::load`](crate::Set::load));
     /// empty for listings that end by themselves.
     pub load: Vec<String>,
+    /// A scaling set: the table gives speedup and efficiency.
+    pub scaling: bool,
 }
 
 /// A row that runs another chapter's binary: `chapter07:7.1 --flag` gives
@@ -119,6 +128,7 @@ pub fn resolve<S: AsRef<str>>(
                 program,
                 args,
                 takes_flags: true,
+                ..Row::default()
             })
         })
         .collect()
@@ -192,6 +202,7 @@ mod tests {
             program: PathBuf::from("x"),
             args: vec!["2.19".into(), "--count".into(), "5".into()],
             takes_flags: true,
+            ..Row::default()
         };
         let shared = vec!["--count".to_owned(), "7".to_owned(), "--demo".to_owned()];
         assert_eq!(

@@ -6,8 +6,14 @@ use std::process::{Command, Stdio};
 
 use super::plan::Row;
 
-/// Where the Python counterparts live: `scripts/python` of this workspace.
+/// Where the Python counterparts live: `scripts/python` of this workspace,
+/// or of the directory `compare` runs in (release binaries copied to
+/// another machine run from a checkout there).
 pub fn python_dir() -> PathBuf {
+    let here = Path::new("scripts/python");
+    if here.join("_stats.py").exists() {
+        return here.to_path_buf();
+    }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python")
 }
 
@@ -101,6 +107,7 @@ pub fn python_rows(
                     .chain(words[1..].iter().cloned())
                     .collect(),
                 takes_flags: false,
+                ..Row::default()
             }
         })
         .collect()

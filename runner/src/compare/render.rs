@@ -175,15 +175,36 @@ impl Results {
                     "args": listing.args,
                     "ratio_to_first": s.ratio,
                     "rate_per_s": s.rate,
+                    "threads": listing.threads,
+                    "cpus": listing.pin.as_ref().map(|p| p.cpus.clone()),
                     "runs": samples.iter().map(|x| serde_json::json!({
                         "wall_s": x.wall.as_secs_f64(),
                         "cpu_s": x.cpu.as_secs_f64(),
                         "peak_rss_bytes": x.peak_rss,
                         "work": x.work,
+                        "p99_s": x.p99.map(|p| p.as_secs_f64()),
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
+        let scaling: Vec<serde_json::Value> = if plan.scaling {
+            super::scaling::lines(self)
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "label": l.label,
+                        "threads": l.threads,
+                        "rate_per_s": l.rate,
+                        "speedup": l.speedup,
+                        "efficiency": l.efficiency,
+                        "cpu_per_unit_us": l.cpu_per_unit_us,
+                        "p99_ms": l.p99_ms,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         serde_json::to_string_pretty(&serde_json::json!({
             "runs": plan.runs,
             "warmup": plan.warmup,
@@ -193,6 +214,7 @@ impl Results {
             "unit": self.unit,
             "release_build": !cfg!(debug_assertions),
             "listings": rows,
+            "scaling": scaling,
         }))
         .expect("JSON values always serialise")
     }
@@ -257,6 +279,7 @@ mod tests {
             cpu: Duration::from_millis(90),
             peak_rss: 1 << 20,
             work: 0,
+            p99: None,
         };
         let row = Row {
             label: label.to_owned(),
@@ -264,6 +287,7 @@ mod tests {
             program: "x".into(),
             args: label.split_whitespace().map(str::to_owned).collect(),
             takes_flags,
+            ..Row::default()
         };
         (row, vec![sample])
     }
@@ -277,6 +301,7 @@ mod tests {
             flags: owned(flags),
             python_flags: owned(python_flags),
             load: Vec::new(),
+            scaling: false,
         }
     }
 

@@ -52,7 +52,16 @@ pub(super) fn run_server_once(
 ) -> anyhow::Result<(Sample, Option<String>)> {
     use std::io::BufRead as _;
     let server_log = dir.join("server-stderr");
-    let mut command = pinned(&entry.program, pinning().map(|p| p.server.as_str()));
+    // A scaling row has CPUs of its own; any other server the first one.
+    let server_cpus = match &entry.pin {
+        Some(pin) => Some(pin.cpus.clone()),
+        None => pinning().map(|p| p.server.clone()),
+    };
+    let load_cpus = match &entry.pin {
+        Some(pin) => pin.load.clone(),
+        None => pinning().map(|p| p.load.clone()),
+    };
+    let mut command = pinned(&entry.program, server_cpus.as_deref());
     command.args(entry.command_args(flags));
     let child = command
         .env("NO_COLOR", "1")
@@ -88,10 +97,11 @@ pub(super) fn run_server_once(
     };
     let work_file = dir.join("work");
     let _ = std::fs::remove_file(&work_file);
-    let cpu_before = shared_util::sys::cpu_time_of(pid).unwrap_or_default();
+    // The server's and its children's (Python's processes sharing a port).
+    let cpu_before = shared_util::sys::cpu_time_of_tree(pid);
     let start = Instant::now();
     let (program, load) = load_program(exe, load)?;
-    let output = pinned(&program, pinning().map(|p| p.load.as_str()))
+    let output = pinned(&program, load_cpus.as_deref())
         .args(
             load.iter()
                 .map(|a| a.replace("{addr}", &address.to_string())),
@@ -103,9 +113,7 @@ pub(super) fn run_server_once(
         .output()
         .map_err(|e| anyhow::anyhow!("could not start the load ({}): {e}", program.display()))?;
     let wall = start.elapsed();
-    let cpu = shared_util::sys::cpu_time_of(pid)
-        .unwrap_or_default()
-        .saturating_sub(cpu_before);
+    let cpu = shared_util::sys::cpu_time_of_tree(pid).saturating_sub(cpu_before);
     let peak_rss = shared_util::sys::peak_resident_bytes(pid).unwrap_or(0);
     if let Ok(Some(status)) = server.0.try_wait() {
         anyhow::bail!(
@@ -137,19 +145,21 @@ pub(super) fn run_server_once(
         let mut parts = text.split_whitespace();
         let count = parts.next()?.parse::<u64>().ok()?;
         let micros = parts.next()?.parse::<u64>().ok()?;
-        Some((
-            count,
-            Duration::from_micros(micros),
-            parts.next()?.to_owned(),
-        ))
+        let unit = parts.next()?.to_owned();
+        let p99 = parts
+            .next()
+            .and_then(|p| p.parse::<u64>().ok())
+            .map(Duration::from_micros);
+        Some((count, Duration::from_micros(micros), unit, p99))
     });
     Ok(match reported {
-        Some((work, elapsed, unit)) => (
+        Some((work, elapsed, unit, p99)) => (
             Sample {
                 wall: elapsed,
                 cpu,
                 peak_rss,
                 work,
+                p99,
             },
             Some(unit),
         ),
@@ -159,6 +169,7 @@ pub(super) fn run_server_once(
                 cpu,
                 peak_rss,
                 work: 0,
+                p99: None,
             },
             None,
         ),

@@ -17,6 +17,8 @@ pub struct Sample {
     /// Units of work done in `wall`, when a load tool reported them (0
     /// otherwise).
     pub work: u64,
+    /// The 99th percentile of the work's latency, when the load reported it.
+    pub p99: Option<Duration>,
 }
 
 /// The recorded runs of every listing, in plan order.
