@@ -358,9 +358,9 @@ struct Grown {
 
 impl Grown {
     /// Where a row of `threads` threads runs (`None` without taskset).
-    fn pin(&self, threads: usize) -> Option<scaling::Pin> {
+    fn pin(&self, threads: usize) -> Option<pin::Pin> {
         self.pinned
-            .then(|| scaling::pin(&self.allowed, self.share, threads))
+            .then(|| pin::pin(&self.allowed, self.share, threads))
     }
 }
 

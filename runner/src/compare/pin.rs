@@ -13,11 +13,47 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+use crate::chapter::Share;
+
 /// The CPUs the server and the load run on, as `taskset -c` lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pinning {
     pub server: String,
     pub load: String,
+}
+
+/// Where a row runs: its own CPUs, and (for a server) its load's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// The row's CPUs, as a `taskset -c` list.
+    pub cpus: String,
+    /// The load's CPUs, for a server.
+    pub load: Option<String>,
+}
+
+/// The CPUs of a row with `threads` threads, out of the `allowed` ones.
+pub fn pin(allowed: &[usize], share: Share, threads: usize) -> Pin {
+    let list = |cpus: &[usize]| {
+        cpus.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let own = &allowed[..threads.min(allowed.len())];
+    match share {
+        Share::All => Pin {
+            cpus: list(own),
+            load: None,
+        },
+        Share::Half => {
+            let half = (allowed.len() / 2).max(1);
+            let load = &allowed[half.min(allowed.len())..];
+            Pin {
+                cpus: list(own),
+                load: (!load.is_empty()).then(|| list(load)),
+            }
+        }
+    }
 }
 
 /// The CPUs this process may run on (`Cpus_allowed_list`), in order; the
@@ -115,6 +151,22 @@ pub fn command(program: &Path, cpus: Option<&str>) -> Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_takes_the_first_cpus_and_its_load_the_second_half() {
+        let cpus: Vec<usize> = (0..16).collect();
+        assert_eq!(
+            pin(&cpus, Share::Half, 4),
+            Pin {
+                cpus: "0,1,2,3".into(),
+                load: Some("8,9,10,11,12,13,14,15".into())
+            }
+        );
+        assert_eq!(pin(&cpus, Share::All, 2).cpus, "0,1");
+        assert_eq!(pin(&cpus, Share::All, 2).load, None);
+        let two = [0, 1];
+        assert_eq!(pin(&two, Share::Half, 1).load.as_deref(), Some("1"));
+    }
 
     #[test]
     fn cpu_lists_are_read_as_the_kernel_writes_them() {

@@ -30,7 +30,7 @@ pub struct Row {
     /// is its baseline.
     pub family: String,
     /// In a scaling set: the CPUs it (and its load) run on.
-    pub pin: Option<super::scaling::Pin>,
+    pub pin: Option<super::pin::Pin>,
 }
 
 impl Row {

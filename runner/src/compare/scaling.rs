@@ -13,15 +13,6 @@ use crate::chapter::{Scaling, Share};
 
 use super::stats::{Results, median};
 
-/// Where a row runs: its own CPUs, and (for a server) its load's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pin {
-    /// The row's CPUs, as a `taskset -c` list.
-    pub cpus: String,
-    /// The load's CPUs, for a server.
-    pub load: Option<String>,
-}
-
 /// The thread counts on `cpus` CPUs: powers of two up to the share, and
 /// the share itself when it is not one.
 pub fn counts(cpus: usize, share: Share) -> Vec<usize> {
@@ -36,31 +27,6 @@ pub fn counts(cpus: usize, share: Share) -> Vec<usize> {
         counts.push(top);
     }
     counts
-}
-
-/// The CPUs of a row with `threads` threads, out of the `allowed` ones.
-pub fn pin(allowed: &[usize], share: Share, threads: usize) -> Pin {
-    let list = |cpus: &[usize]| {
-        cpus.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let own = &allowed[..threads.min(allowed.len())];
-    match share {
-        Share::All => Pin {
-            cpus: list(own),
-            load: None,
-        },
-        Share::Half => {
-            let half = (allowed.len() / 2).max(1);
-            let load = &allowed[half.min(allowed.len())..];
-            Pin {
-                cpus: list(own),
-                load: (!load.is_empty()).then(|| list(load)),
-            }
-        }
-    }
 }
 
 /// One grown row: its spec, its family (the spec it grew from) and its
@@ -249,22 +215,6 @@ mod tests {
         assert_eq!(counts(2, Share::Half), [1]);
         assert_eq!(counts(2, Share::All), [1, 2]);
         assert_eq!(counts(1, Share::Half), [1]);
-    }
-
-    #[test]
-    fn a_server_takes_the_first_cpus_and_its_load_the_second_half() {
-        let cpus: Vec<usize> = (0..16).collect();
-        assert_eq!(
-            pin(&cpus, Share::Half, 4),
-            Pin {
-                cpus: "0,1,2,3".into(),
-                load: Some("8,9,10,11,12,13,14,15".into())
-            }
-        );
-        assert_eq!(pin(&cpus, Share::All, 2).cpus, "0,1");
-        assert_eq!(pin(&cpus, Share::All, 2).load, None);
-        let two = [0, 1];
-        assert_eq!(pin(&two, Share::Half, 1).load.as_deref(), Some("1"));
     }
 
     #[test]
