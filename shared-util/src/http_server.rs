@@ -1,5 +1,8 @@
-//! Serving an axum app on loopback with bounds no client can get around:
-//! the accept loop of the demo server and of chapter 9's web apps.
+//! Serving an app on loopback with bounds no client can get around: the
+//! accept loop of the demo server and of chapter 9's web apps. The app is
+//! any tower `Service` from an HTTP request to an HTTP response: an axum
+//! `Router` (chapter 9), or the demo server's hand-written router, which
+//! keeps axum out of this crate and out of the runner.
 //!
 //! `axum::serve` is the two-line way to run a router, and it has no knobs:
 //! a client that connects and sends nothing, or sends a header a byte at a
@@ -22,7 +25,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::Router;
+use hyper::body::{Body, Incoming};
+use hyper::{Request, Response};
+
+/// What hyper takes for the error of a service or of a body.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What one client, or many, may cost the server.
 ///
@@ -95,12 +102,20 @@ impl Drop for Busy {
 /// Serves `app` on `listener` within `limits` until `stop` completes, then
 /// shuts down as the module docs say and returns once every connection
 /// has ended or been cut.
-pub async fn serve(
+pub async fn serve<S, B>(
     listener: tokio::net::TcpListener,
-    app: Router,
+    app: S,
     limits: Limits,
     stop: impl Future<Output = ()>,
-) -> Served {
+) -> Served
+where
+    S: tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 

@@ -23,8 +23,9 @@
 //! - [`demo`] — the stand-ins, apart from the util: the demo server (the
 //!   offline example.com), the demo database (a throwaway PostgreSQL),
 //!   the book's product database built in it, and connecting to it.
-//! - [`http_server`] — serving an axum app with a header timeout, a
-//!   connection cap and a bounded shutdown (the demo server, chapter 9).
+//! - [`http_server`] — serving an app (an axum router or any tower
+//!   service) with a header timeout, a connection cap and a bounded
+//!   shutdown (the demo server, chapter 9).
 //! - [`net`] — binding servers on 127.0.0.1 with clear port errors.
 //! - [`progress`] — progress bars on stderr, hidden off a terminal.
 //! - [`sys`] — CPU time, memory and descriptor limits of a process.

@@ -227,6 +227,49 @@ fn status_codes_outside_200_to_599_are_refused() {
 }
 
 #[test]
+fn routing_by_hand_answers_as_a_router_would() {
+    let server = DemoServer::start().unwrap();
+    let url = |path: &str| format!("{}{path}", server.url());
+    // The segment is percent-decoded: 5%303 is 503.
+    assert_eq!(get(&url("/status/5%303")).0, 503);
+    // One segment, no more and no less.
+    for path in ["/status/", "/status/200/", "/delay/1/2", "/site", "/index"] {
+        let (status, body) = get(&url(path));
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains("/delay/{ms}, /status/{code}"), "{body}");
+    }
+    // A method other than GET (and HEAD) on a route is 405, with Allow.
+    let mut stream = server_stream(&server);
+    stream
+        .write_all(b"POST /status/200 HTTP/1.1\r\nHost: demo\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let answer = read_to_close(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("allow: get,head"),
+        "{answer}"
+    );
+    // HEAD: the headers of GET, no body.
+    let mut stream = server_stream(&server);
+    stream
+        .write_all(b"HEAD / HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let answer = read_to_close(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("content-type: text/html"),
+        "{answer}"
+    );
+    assert!(!answer.contains("Demo Domain"), "{answer}");
+    // Every request reached the counters, the 404s and the 405 included.
+    assert_eq!(server.stats().requests, 8);
+}
+
+fn server_stream(server: &DemoServer) -> TcpStream {
+    TcpStream::connect(server.addr()).unwrap()
+}
+
+#[test]
 fn a_header_sent_a_line_at_a_time_is_cut_off_at_the_header_timeout() {
     let server = limited(Limits {
         header_timeout: Duration::from_secs(1),

@@ -1,12 +1,14 @@
 //! The demo server: an offline stand-in for example.com.
 //!
 //! The book's web listings hit real sites; a class may have no network, and
-//! a real site's latency is nobody's to control. [`DemoServer::start`] binds
-//! an [axum] app to `127.0.0.1` on a free port, on a runtime of its own in a
-//! background thread, and returns its address. It serves the routes of
-//! [`ROUTES`], the one list of them: the router, the 404 answer, the
-//! binary's banner and the README's list (checked by a test) all come from
-//! it. The generated site chapter 12 crawls is described in [`site`].
+//! a real site's latency is nobody's to control. [`DemoServer::start`] serves
+//! on `127.0.0.1`, on a free port, on a runtime of its own in a background
+//! thread, and returns its address. It serves the routes of [`ROUTES`], the
+//! one list of them: the routing, the 404 answer, the binary's banner and
+//! the README's list (checked by a test) all come from it. Four routes need
+//! no framework: the server is plain hyper with a routing function of a
+//! dozen lines, so the runner, which starts it for `compare`, does not
+//! build axum. The generated site chapter 12 crawls is described in [`site`].
 //!
 //! Every connection is bounded by [`Limits`]: a request header must
 //! arrive within 10 s and fit in 16 KiB, at most 2048 connections are
@@ -24,18 +26,19 @@
 
 pub mod site;
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::Router;
-use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::oneshot;
 
 /// How to run the demo server.
@@ -108,7 +111,10 @@ impl DemoServer {
             .store(micros(config.latency), Ordering::SeqCst);
         let (shutdown, shutdown_rx) = oneshot::channel();
 
-        let app = router(counters.clone());
+        let app = {
+            let counters = Arc::clone(&counters);
+            tower::service_fn(move |request| answer(Arc::clone(&counters), request))
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -219,17 +225,43 @@ fn micros(latency: Duration) -> u64 {
     u64::try_from(latency.as_micros()).unwrap_or(u64::MAX)
 }
 
+/// What the demo server answers: a whole body, sent at once.
+pub type Answer = Response<Full<Bytes>>;
+
+/// A handler's answer, on its way.
+type Handling = Pin<Box<dyn Future<Output = Answer> + Send>>;
+
 /// One route of the demo server.
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
-    /// The path, in axum's syntax: `/delay/{ms}`.
+    /// The path; at most one last segment in braces, which matches any
+    /// one segment: `/delay/{ms}`.
     pub path: &'static str,
     /// A path to try it with: `/delay/250`.
     pub example: &'static str,
     /// What it answers.
     pub about: &'static str,
-    /// Its handler, for GET.
-    handler: fn() -> axum::routing::MethodRouter,
+    /// Its handler, for GET (and HEAD), given the text of the segment in
+    /// braces (empty for a path without one).
+    handler: fn(String) -> Handling,
+}
+
+impl Route {
+    /// The segment in braces, percent-decoded, when `path` is this route's
+    /// (an empty string for a path without braces); `None` otherwise.
+    fn matches(&self, path: &str) -> Option<String> {
+        match self.path.split_once('{') {
+            None => (self.path == path).then(String::new),
+            Some((prefix, _)) => path
+                .strip_prefix(prefix)
+                .filter(|segment| !segment.is_empty() && !segment.contains('/'))
+                .map(|segment| {
+                    percent_encoding::percent_decode_str(segment)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                }),
+        }
+    }
 }
 
 /// Every route the demo server serves, in the order the docs list them.
@@ -238,36 +270,49 @@ pub const ROUTES: &[Route] = &[
         path: "/",
         example: "/",
         about: "a small example.com-like HTML page (status 200)",
-        handler: || get(index),
+        handler: |_| Box::pin(index()),
     },
     Route {
         path: "/delay/{ms}",
         example: "/delay/250",
         about: "status 200 after waiting `ms` milliseconds (at most 60 000)",
-        handler: || get(delay),
+        handler: |ms| Box::pin(delay(ms)),
     },
     Route {
         path: "/status/{code}",
         example: "/status/503",
         about: "a one-line reply with that status code (200–599)",
-        handler: || get(status),
+        handler: |code| Box::pin(status(code)),
     },
     Route {
         path: "/site/{page}",
         example: "/site/0",
         about: "a generated site of 1000 linked pages for chapter 12's crawler, starting at `/site/0` (some slow, some with broken links, some linking back)",
-        handler: || get(site_page),
+        handler: |page| Box::pin(site_page(page)),
     },
 ];
 
-fn router(counters: Arc<Counters>) -> Router {
-    ROUTES
+/// The answer to `path` for `method`: its route's handler, 405 for a
+/// method other than GET and HEAD, 404 for a path of no route.
+async fn dispatch(method: &Method, path: &str) -> Answer {
+    let Some((route, segment)) = ROUTES
         .iter()
-        .fold(Router::new(), |router, route| {
-            router.route(route.path, (route.handler)())
-        })
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(counters, count_and_delay))
+        .find_map(|route| Some((route, route.matches(path)?)))
+    else {
+        return not_found();
+    };
+    if method != Method::GET && method != Method::HEAD {
+        let mut answer = with(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            "",
+        );
+        answer
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET,HEAD"));
+        return answer;
+    }
+    (route.handler)(segment).await
 }
 
 /// Decrements the in-flight count when a request ends, however it ends
@@ -280,11 +325,8 @@ impl Drop for InFlight {
     }
 }
 
-async fn count_and_delay(
-    State(counters): State<Arc<Counters>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Counts every request (a 404 too), adds the latency, then answers it.
+async fn answer(counters: Arc<Counters>, request: Request<Incoming>) -> Result<Answer, Infallible> {
     let latency = Duration::from_micros(counters.latency_micros.load(Ordering::SeqCst));
     counters.requests.fetch_add(1, Ordering::SeqCst);
     let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -293,7 +335,27 @@ async fn count_and_delay(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    next.run(request).await
+    Ok(dispatch(request.method(), request.uri().path()).await)
+}
+
+/// An answer of `status` with `body`, of type `content_type`.
+fn with(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
+    let mut answer = Response::new(Full::new(body.into()));
+    *answer.status_mut() = status;
+    answer
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    answer
+}
+
+/// A text answer: one line, as a human reads it in curl.
+fn text(status: StatusCode, body: String) -> Answer {
+    with(status, "text/plain; charset=utf-8", body)
+}
+
+/// An HTML page, 200.
+fn html(body: impl Into<Bytes>) -> Answer {
+    with(StatusCode::OK, "text/html; charset=utf-8", body)
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -313,28 +375,29 @@ const PAGE: &str = r#"<!doctype html>
 </html>
 "#;
 
-async fn index() -> Html<&'static str> {
-    Html(PAGE)
+async fn index() -> Answer {
+    html(PAGE)
 }
 
 /// The longest `/delay/{ms}` we accept, so a typo cannot hang a client.
 const MAX_DELAY_MS: u64 = 60_000;
 
-async fn delay(Path(ms): Path<String>) -> Response {
+async fn delay(ms: String) -> Answer {
     match ms.parse::<u64>() {
         Ok(ms) if ms <= MAX_DELAY_MS => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            format!("waited {ms} ms\n").into_response()
+            text(StatusCode::OK, format!("waited {ms} ms\n"))
         }
-        _ => (
+        _ => text(
             StatusCode::BAD_REQUEST,
-            format!("/delay/{{ms}} takes a whole number of milliseconds up to {MAX_DELAY_MS}, not '{ms}'\n"),
-        )
-            .into_response(),
+            format!(
+                "/delay/{{ms}} takes a whole number of milliseconds up to {MAX_DELAY_MS}, not '{ms}'\n"
+            ),
+        ),
     }
 }
 
-async fn status(Path(code): Path<String>) -> Response {
+async fn status(code: String) -> Answer {
     // `StatusCode` takes anything from 100 to 999; the route promises
     // the codes HTTP defines for an answer to a GET.
     match code
@@ -343,40 +406,38 @@ async fn status(Path(code): Path<String>) -> Response {
         .filter(|c| (200..=599).contains(c))
         .and_then(|c| StatusCode::from_u16(c).ok())
     {
-        Some(status) => (status, format!("status {code}\n")).into_response(),
-        _ => (
+        Some(status) => text(status, format!("status {code}\n")),
+        _ => text(
             StatusCode::BAD_REQUEST,
             format!("/status/{{code}} takes a status code from 200 to 599, not '{code}'\n"),
-        )
-            .into_response(),
+        ),
     }
 }
 
-async fn site_page(Path(page): Path<String>) -> Response {
+async fn site_page(page: String) -> Answer {
     match page
         .parse::<u32>()
         .ok()
         .and_then(|n| Some((n, site::html(n)?)))
     {
-        Some((n, html)) => {
+        Some((n, page_html)) => {
             if site::is_slow(n) {
                 tokio::time::sleep(site::SLOW_PAGE_DELAY).await;
             }
-            Html(html).into_response()
+            html(page_html)
         }
-        None => (
+        None => text(
             StatusCode::NOT_FOUND,
             format!(
                 "not found: the generated site has pages /site/0 to /site/{}, not '{page}'\n",
                 site::PAGES - 1
             ),
-        )
-            .into_response(),
+        ),
     }
 }
 
-async fn not_found() -> Response {
+fn not_found() -> Answer {
     let paths: Vec<&str> = ROUTES.iter().map(|route| route.path).collect();
-    let text = format!("not found: the demo server serves {}\n", paths.join(", "));
-    (StatusCode::NOT_FOUND, text).into_response()
+    let line = format!("not found: the demo server serves {}\n", paths.join(", "));
+    text(StatusCode::NOT_FOUND, line)
 }
