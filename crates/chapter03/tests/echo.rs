@@ -144,12 +144,13 @@ fn listing_3_10_finishes_within_the_grace_period_after_sigint_and_echoes_what_wa
     let mut writer = client.try_clone().unwrap();
     let payload = message.clone();
     let sender = std::thread::spawn(move || writer.write_all(&payload));
-    std::thread::sleep(Duration::from_millis(50));
+    // The first byte of the echo is back: the message is mid-flight.
+    let mut echo = vec![0; message.len()];
+    client.read_exact(&mut echo[..1]).expect("the echo begins");
     let signalled = Instant::now();
     server.signal(Signal::SIGINT);
-    let mut echo = vec![0; message.len()];
     client
-        .read_exact(&mut echo)
+        .read_exact(&mut echo[1..])
         .expect("the message sent before the signal is echoed");
     sender.join().unwrap().unwrap();
     assert!(echo == message);

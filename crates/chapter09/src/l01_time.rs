@@ -46,11 +46,15 @@ async fn time() -> Json<Now> {
     })
 }
 
-pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
-    let app = axum::Router::new()
+/// The app of this listing: `/time`, and 404 for anything else.
+pub fn app() -> axum::Router {
+    axum::Router::new()
         .route("/time", get(time))
-        .fallback(no_route);
-    serve(ctx, app, &["/time"], |address| async move {
+        .fallback(no_route)
+}
+
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    serve(ctx, app(), &["/time"], |address| async move {
         let client = demo_client()?;
         show(
             "GET /time",
@@ -67,4 +71,48 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    //! The routes in process, through `tower::ServiceExt::oneshot`: no
+    //! socket, no server. Serving, signals and shutdown are tested on the
+    //! binary in `tests/rest.rs`.
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn get(path: &str) -> (StatusCode, serde_json::Value) {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let answer = super::app().oneshot(request).await.unwrap();
+        let status = answer.status();
+        let body = to_bytes(answer.into_body(), 64 * 1024).await.unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn time_answers_month_day_and_time_of_day_as_json() {
+        let (status, now) = get("/time").await;
+        assert_eq!(status, StatusCode::OK);
+        let month = now["month"].as_u64().unwrap();
+        let day = now["day"].as_u64().unwrap();
+        assert!(
+            (1..=12).contains(&month) && (1..=31).contains(&day),
+            "{now}"
+        );
+        // Python's str(datetime.time()): HH:MM:SS.ffffff
+        let time = now["time"].as_str().unwrap();
+        assert_eq!(time.len(), 15, "{time}");
+        assert_eq!((&time[2..3], &time[5..6], &time[8..9]), (":", ":", "."));
+    }
+
+    #[tokio::test]
+    async fn any_other_path_answers_404_in_json() {
+        let (status, body) = get("/nothing").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(
+            body["error"].as_str().unwrap().contains("/nothing"),
+            "{body}"
+        );
+    }
 }

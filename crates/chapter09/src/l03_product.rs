@@ -52,16 +52,20 @@ pub async fn get_product(
     }
 }
 
+/// The app of this listing: `/products/{id}` over `pool`.
+pub fn app(pool: Pool) -> axum::Router {
+    axum::Router::new()
+        .route("/products/{id}", get(get_product))
+        .fallback(no_route)
+        .with_state(pool)
+}
+
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     println!("Creating database pool.");
     let pool = db::pool(ctx).await?;
-    let app = axum::Router::new()
-        .route("/products/{id}", get(get_product))
-        .fallback(no_route)
-        .with_state(pool.clone());
     let served = serve(
         ctx,
-        app,
+        app(pool.clone()),
         &["/products/10", "/products/abc"],
         |address| async move {
             let client = demo_client()?;
@@ -76,4 +80,49 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     println!("Destroying database pool.");
     println!("closed {} pooled connection(s)", db::close(&pool));
     served
+}
+
+#[cfg(test)]
+mod tests {
+    //! The 400s in process, through `tower::ServiceExt::oneshot`. The pool
+    //! points nowhere and is never asked: a bad id is refused before any
+    //! query. 200 and 404 need the products, and are tested on the binary
+    //! against the demo database in `tests/rest.rs`.
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use deadpool_postgres::tokio_postgres::{Config, NoTls};
+    use deadpool_postgres::{Manager, Pool};
+    use tower::ServiceExt;
+
+    async fn get(path: &str) -> (StatusCode, String) {
+        let nowhere = Pool::builder(Manager::new(Config::new(), NoTls))
+            .max_size(1)
+            .build()
+            .unwrap();
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let answer = super::app(nowhere).oneshot(request).await.unwrap();
+        let status = answer.status();
+        let body = to_bytes(answer.into_body(), 64 * 1024).await.unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_id_that_is_not_a_number_is_a_400_before_any_query() {
+        let (status, body) = get("/products/abc").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body,
+            r#"{"error":"product id must be a number, not 'abc'"}"#
+        );
+        // Past i32, as the book's int() would not refuse but PostgreSQL would.
+        let (status, body) = get("/products/99999999999").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+
+    #[tokio::test]
+    async fn other_paths_answer_404_in_json() {
+        let (status, body) = get("/products").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains(r#""error""#), "{body}");
+    }
 }

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use crate::common::{
-    BIN, assert_connections_close, assert_error, connections_of, database_url, get, json, post, sql,
+    BIN, assert_connections_close, assert_error, connections_of, database_url, get, json, post,
+    sql, wait_for_query,
 };
 use test_harness::{
     MARKER_VAR, ServerChild, Signal, assert_nothing_left, new_marker, run_bin_with, run_temp_dir,
@@ -83,8 +84,9 @@ fn ctrl_c_lets_the_request_in_flight_finish_then_closes_the_pool() {
     let mut server = start("9.2", &url, &["--wait-ms", "3000"]);
     let (port, pid) = (server.port, server.pid());
     let request = std::thread::spawn(move || get(port, "/brands"));
-    // The request is in its 3 s wait when SIGINT arrives.
-    std::thread::sleep(Duration::from_millis(1000));
+    // The handler has run its query, so the request is in its 3 s wait
+    // when SIGINT arrives.
+    wait_for_query(&url, pid, "FROM brand ORDER BY brand_id");
     server.signal(Signal::SIGINT);
     let (status, body) = request.join().unwrap();
     assert_eq!(status, 200, "{body}");

@@ -50,3 +50,41 @@ pub async fn app(_ctx: &Ctx) -> anyhow::Result<App> {
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     serve_alone(ctx, Kind::Inventory, app(ctx)).await
 }
+
+#[cfg(test)]
+mod tests {
+    //! The route in process (`tower::ServiceExt::oneshot`) on a paused
+    //! clock: the delay is whole tenths up to 2 s, the count 0 to 100.
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode};
+    use tokio::time::{Duration, Instant};
+    use tower::ServiceExt;
+
+    #[tokio::test(start_paused = true)]
+    async fn inventory_answers_0_to_100_after_whole_tenths_of_at_most_2_s() {
+        for _ in 0..20 {
+            let started = Instant::now();
+            let request = Request::get("/products/7/inventory")
+                .body(Body::empty())
+                .unwrap();
+            let answer = super::router().oneshot(request).await.unwrap();
+            let waited = started.elapsed();
+            assert_eq!(answer.status(), StatusCode::OK);
+            let body = to_bytes(answer.into_body(), 1024).await.unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let inventory = json["inventory"].as_u64().unwrap();
+            assert!(inventory <= 100, "{json}");
+            assert!(waited <= Duration::from_secs(2), "{waited:?}");
+            assert_eq!(waited.as_millis() % 100, 0, "{waited:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_id_that_is_not_a_number_is_refused() {
+        let request = Request::get("/products/abc/inventory")
+            .body(Body::empty())
+            .unwrap();
+        let answer = super::router().oneshot(request).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    }
+}

@@ -48,12 +48,32 @@ pub fn sql(url: &str, query: &str) -> Vec<String> {
         .collect()
 }
 
-/// How many connections the server process `pid` has open to `url`.
-pub fn connections_of(url: &str, pid: u32) -> usize {
+/// How many connections the server process `pid` has open to `url`
+/// (and, with a `filter`, match it as well).
+fn count_of(url: &str, pid: u32, filter: &str) -> usize {
     let query = format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rust-concurrency-chapter09-{pid}'"
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rust-concurrency-chapter09-{pid}'{filter}"
     );
     sql(url, &query)[0].parse().unwrap()
+}
+
+/// How many connections the server process `pid` has open to `url`.
+pub fn connections_of(url: &str, pid: u32) -> usize {
+    count_of(url, pid, "")
+}
+
+/// Waits (up to 30 s) until a connection of `pid` has sent `url` a query
+/// that contains `text`: a handler of the server has reached the database.
+pub fn wait_for_query(url: &str, pid: u32, text: &str) {
+    let filter = format!(" AND query LIKE '%{}%'", text.replace('\'', "''"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count_of(url, pid, &filter) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no query with {text:?} from the server within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Waits (up to 10 s) until `pid` has no connection to `url` left.
