@@ -223,6 +223,7 @@ impl Ctx {
         let server = DemoServer::start_with(DemoConfig {
             port: 0,
             latency: self.flags.latency().unwrap_or(Duration::ZERO),
+            log: false,
         })?;
         let _ = self.server.set(server);
         Ok(self.server.get().expect("set just above"))

@@ -59,6 +59,7 @@ fn latency_is_added_to_every_request() {
     let server = DemoServer::start_with(DemoConfig {
         port: 0,
         latency: Duration::from_millis(200),
+        ..DemoConfig::default()
     })
     .unwrap();
     let start = std::time::Instant::now();
@@ -101,6 +102,7 @@ fn a_port_in_use_is_a_clear_error() {
     let error = DemoServer::start_with(DemoConfig {
         port: first.addr().port(),
         latency: Duration::ZERO,
+        ..DemoConfig::default()
     })
     .unwrap_err();
     let message = format!("{error:#}");

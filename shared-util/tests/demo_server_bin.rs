@@ -138,13 +138,12 @@ fn ctrl_c_with_a_half_sent_header_open_stops_at_once() {
 
 #[test]
 fn a_second_ctrl_c_quits_without_waiting_for_requests_in_flight() {
-    let mut server = demo_server();
+    // --log prints each request as it reaches the server's handler.
+    let mut server = ServerChild::start(env!("CARGO_BIN_EXE_demo-server"), &["--log"]);
     let mut slow = server.connect();
     slow.write_all(b"GET /delay/60000 HTTP/1.1\r\nHost: demo\r\n\r\n")
         .unwrap();
-    // Give the server a moment to read the request; the stopping line
-    // below proves it did (its count includes requests in flight).
-    std::thread::sleep(Duration::from_secs(1));
+    server.wait_for("GET /delay/60000 (in flight: 1)");
     server.signal(Signal::SIGINT);
     let stopping = server.wait_for("stopping: served");
     assert!(

@@ -207,8 +207,12 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     let mut flags = flags;
     let demo_url = if wants_demo {
         let latency = plan::latency_in(&flags);
-        let server =
-            DemoServer::start_with(DemoConfig { port: 0, latency }).map_err(Failure::Listing)?;
+        let server = DemoServer::start_with(DemoConfig {
+            port: 0,
+            latency,
+            log: false,
+        })
+        .map_err(Failure::Listing)?;
         let url = format!("{}/", server.url());
         demo_server = Some(server);
         for flag in &mut flags {

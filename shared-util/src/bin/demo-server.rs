@@ -4,6 +4,10 @@
 //! cargo run -p shared-util --bin demo-server -- --port 8080 --latency-ms 10
 //! curl http://127.0.0.1:8080/delay/250
 //! ```
+//!
+//! With `--log` it prints each request as it arrives, and how many are in
+//! flight: run listing 4.6 with `--url http://127.0.0.1:8080/delay/300` and
+//! watch its 1000 requests come in before the first is answered.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -14,19 +18,21 @@ use tokio::signal::unix::{SignalKind, signal};
 const HELP: &str = "\
 The workspace's offline stand-in for example.com.
 
-Usage: demo-server [--port PORT] [--latency-ms MS]
+Usage: demo-server [--port PORT] [--latency-ms MS] [--log]
 
 Options:
   --port PORT       port to listen on (127.0.0.1 only); 0 picks a free one [default: 8080]
   --latency-ms MS   latency added to every request, in milliseconds [default: 0]
+  --log             print each request as it arrives, with the number in flight
   -h, --help        print this help";
 
-/// The two flags, parsed by hand: shared-util stays free of argument
+/// The flags, parsed by hand: shared-util stays free of argument
 /// parsers (the runner crate owns the chapters' command line).
 #[derive(Debug, PartialEq, Eq)]
 struct Args {
     port: u16,
     latency_ms: u64,
+    log: bool,
 }
 
 /// `Ok(None)` for `--help`; `Err` with a message for anything else wrong.
@@ -34,6 +40,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
     let mut parsed = Args {
         port: 8080,
         latency_ms: 0,
+        log: false,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -49,6 +56,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
+            "--log" if inline.is_none() => parsed.log = true,
             "--port" => {
                 let text = value("a port, 0-65535")?;
                 parsed.port = text.parse().map_err(|_| {
@@ -75,13 +83,16 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("error: {message}\n\nUsage: demo-server [--port PORT] [--latency-ms MS]");
+            eprintln!(
+                "error: {message}\n\nUsage: demo-server [--port PORT] [--latency-ms MS] [--log]"
+            );
             return ExitCode::from(2);
         }
     };
     let config = DemoConfig {
         port: args.port,
         latency: Duration::from_millis(args.latency_ms),
+        log: args.log,
     };
     let server = match DemoServer::start_with(config) {
         Ok(server) => server,
@@ -172,7 +183,11 @@ mod tests {
     }
 
     fn args(port: u16, latency_ms: u64) -> Option<Args> {
-        Some(Args { port, latency_ms })
+        Some(Args {
+            port,
+            latency_ms,
+            log: false,
+        })
     }
 
     #[test]
@@ -217,6 +232,17 @@ mod tests {
                 "invalid value 'soon' for --latency-ms: give a whole number of milliseconds"
                     .to_owned()
             )
+        );
+    }
+
+    #[test]
+    fn log_is_a_switch() {
+        let logged = parse_args(&["--log", "--port", "0"]).unwrap().unwrap();
+        assert!(logged.log);
+        assert_eq!((logged.port, logged.latency_ms), (0, 0));
+        assert_eq!(
+            parse_args(&["--log=yes"]),
+            Err("unexpected argument '--log=yes'".to_owned())
         );
     }
 

@@ -48,6 +48,9 @@ pub struct DemoConfig {
     pub port: u16,
     /// Added to every request before it is handled, to imitate a far server.
     pub latency: Duration,
+    /// Print a line on stdout as each request arrives, with the number in
+    /// flight (the `demo-server` binary's `--log`); listings leave it off.
+    pub log: bool,
 }
 
 /// Counters shared by the request handlers and the owner of the server.
@@ -62,6 +65,8 @@ struct Counters {
     /// Added to every request, in microseconds: set at start, changed by
     /// [`DemoServer::set_latency`] (12.4 gives its crawl a default).
     latency_micros: AtomicU64,
+    /// [`DemoConfig::log`].
+    log: bool,
 }
 
 /// What the server has seen so far.
@@ -105,7 +110,10 @@ impl DemoServer {
         let listener = crate::net::bind_loopback_backlog(config.port, 4096)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let counters = Arc::new(Counters::default());
+        let counters = Arc::new(Counters {
+            log: config.log,
+            ..Counters::default()
+        });
         counters
             .latency_micros
             .store(micros(config.latency), Ordering::SeqCst);
@@ -331,6 +339,13 @@ async fn answer(counters: Arc<Counters>, request: Request<Incoming>) -> Result<A
     counters.requests.fetch_add(1, Ordering::SeqCst);
     let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     counters.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+    if counters.log {
+        say(format_args!(
+            "{} {} (in flight: {now})",
+            request.method(),
+            request.uri()
+        ));
+    }
     let _in_flight = InFlight(counters);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
