@@ -77,7 +77,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
 mod tests {
     //! The routes in process, through `tower::ServiceExt::oneshot`: no
     //! socket, no server. Serving, signals and shutdown are tested on the
-    //! binary in `tests/rest.rs`.
+    //! binary in `tests/main/rest.rs`.
     use axum::body::{Body, to_bytes};
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;

@@ -87,7 +87,7 @@ mod tests {
     //! The 400s in process, through `tower::ServiceExt::oneshot`. The pool
     //! points nowhere and is never asked: a bad id is refused before any
     //! query. 200 and 404 need the products, and are tested on the binary
-    //! against the demo database in `tests/rest.rs`.
+    //! against the demo database in `tests/main/rest.rs`.
     use axum::body::{Body, to_bytes};
     use axum::http::{Request, StatusCode};
     use deadpool_postgres::tokio_postgres::{Config, NoTls};

@@ -90,7 +90,7 @@ fn listing_14_2_demo_runs_and_stops() {
     assert_eq!(run.positions("Got message b\"").len(), 4, "{}", run.stdout);
 }
 
-/// Chapter 3's binary beside ours (see tests/echo.rs for why it is a process).
+/// Chapter 3's binary beside ours (see tests/main/echo.rs for why it is a process).
 fn chapter03() -> std::path::PathBuf {
     let path = std::path::PathBuf::from(BIN).with_file_name("chapter03");
     if !path.exists() {
