@@ -47,10 +47,14 @@ pub async fn consume_and_send(
     Ok(too_early)
 }
 
-/// Runs the naive client against the echo worker `worker`.
-pub async fn talk_naively(worker: &str) -> anyhow::Result<()> {
+/// Runs the naive client against an echo child: `command` starts the
+/// worker named `worker`.
+pub async fn talk_naively(
+    mut command: tokio::process::Command,
+    worker: &str,
+) -> anyhow::Result<()> {
     let mut process = child::start(
-        command(worker).stdin(Stdio::piped()).stdout(Stdio::piped()),
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()),
         worker,
         "echoed each line",
     )?;
@@ -82,5 +86,5 @@ pub async fn talk_naively(worker: &str) -> anyhow::Result<()> {
 }
 
 pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
-    child::interruptible(talk_naively("echo")).await
+    child::interruptible(talk_naively(command("echo"), "echo")).await
 }

@@ -19,8 +19,9 @@ use tokio::sync::Notify;
 use tokio::time::timeout;
 
 use crate::child::{self, book_code};
-use crate::l11_echo::{PROMPT, command};
+use crate::l11_echo::PROMPT;
 use crate::l12_naive_echo_client::TEXT_INPUT;
+use crate::l13_echo_with_pauses::command_with_pauses;
 
 async fn output_consumer(input_ready: &Notify, mut stdout: ChildStdout) -> anyhow::Result<()> {
     let mut since_prompt = String::new();
@@ -54,9 +55,9 @@ async fn input_writer(
     Ok(()) // stdin is dropped here, which closes it
 }
 
-async fn main() -> anyhow::Result<()> {
+async fn main(ctx: &Ctx) -> anyhow::Result<()> {
     let mut process = child::start(
-        command("echo-pauses")
+        command_with_pauses(ctx)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped()),
         "echo-pauses",
@@ -83,6 +84,6 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(_ctx: &Ctx) -> anyhow::Result<()> {
-    child::interruptible(main()).await
+pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    child::interruptible(main(ctx)).await
 }

@@ -51,8 +51,8 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("13.10", l10_communicate_username, "Answering it through stdin, communicate-style"),
         listing!("13.11", l11_echo, "An interactive echo child").interactive(),
         listing!("13.12", l12_naive_echo_client, "Writing to it without waiting for the prompt"),
-        listing!("13.13", l13_echo_with_pauses, "An echo child with random pauses breaks that"),
-        listing!("13.14", l14_prompt_driven, "Writing each line only after the prompt, then quit"),
+        listing!("13.13", l13_echo_with_pauses, "An echo child with random pauses breaks that").takes(&[Flag::Scale]),
+        listing!("13.14", l14_prompt_driven, "Writing each line only after the prompt, then quit").takes(&[Flag::Scale]),
     ],
     sets: &[],
     workers: &[

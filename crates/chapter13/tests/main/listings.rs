@@ -279,7 +279,7 @@ fn listing_13_12_lines_up_with_the_plain_echo_child() {
 
 #[test]
 fn listing_13_13_reports_how_the_naive_client_fared() {
-    let run = run_ok(&["13.13"], "");
+    let run = run_ok(&["13.13", "--scale", "0.1"], "");
     let lines = run.lines();
     assert_eq!(lines[0], r#""Enter text to echo: ""#);
     assert_eq!(lines[lines.len() - 2], "Process returned: 0");
@@ -299,7 +299,7 @@ fn listing_13_13_reports_how_the_naive_client_fared() {
 
 #[test]
 fn listing_13_14_writes_only_after_each_prompt_and_the_child_exits_0() {
-    let run = run_ok(&["13.14"], "");
+    let run = run_ok(&["13.14", "--scale", "0.1"], "");
     let lines = run.lines();
     let writes = run.positions("(prompt seen: writing ");
     let sent: Vec<&str> = writes.iter().map(|&i| lines[i]).collect();
