@@ -2,6 +2,7 @@
 //! topic: one link instead of one per file keeps `cargo test --workspace`
 //! quick and `target/` small.
 
+mod all;
 mod bff;
 mod common;
 mod listings;

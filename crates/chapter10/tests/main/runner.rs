@@ -1,14 +1,13 @@
 //! The runner as a user meets it for chapter 10: list, unknown ids, the
-//! listings that refuse a paused clock, and `all`, which must run every
-//! listing (the servers with their scripted clients), stop by itself, and
-//! leave no process behind: no service, no demo database.
+//! listings that refuse a paused clock, and the backend-for-frontend
+//! stopped by each signal. `all` has its own module (`all.rs`).
 
 use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
 use test_harness::{
     MARKER_VAR, ServerChild, Signal, assert_lists_every_listing, assert_nothing_left, new_marker,
-    run_bin, run_bin_with, run_temp_dir,
+    run_bin, run_temp_dir,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
@@ -42,35 +41,6 @@ fn an_unknown_id_exits_2_and_10_3_points_to_10_2() {
 #[test]
 fn the_services_refuse_virtual_time() {
     test_harness::assert_refuse_virtual_time(BIN, &["10.1", "10.8", "10.12a"]);
-}
-
-#[test]
-#[cfg_attr(not(has_postgres), ignore = "PostgreSQL not found: apt install postgresql")]
-fn all_runs_every_listing_stops_and_leaves_nothing() {
-    let marker = new_marker("ch10-all");
-    let dir = run_temp_dir(&marker);
-    let run = run_bin_with(
-        BIN,
-        &["all", "--virtual-time"],
-        "",
-        &[(MARKER_VAR, &marker), ("TMPDIR", dir.to_str().unwrap())],
-    );
-    assert_eq!(
-        run.code,
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
-    assert!(
-        run.stdout
-            .contains("ran 13 listing(s) of chapter 10: 13 ok, 0 failed"),
-        "{}",
-        run.stdout
-    );
-    // One demo database for the whole run.
-    assert_eq!(run.stderr.matches("demo database: PostgreSQL").count(), 1);
-    assert_nothing_left(&marker, &dir);
 }
 
 /// Starts 10.8 as a user does (services, BFF, demo database), asks for
