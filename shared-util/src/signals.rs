@@ -56,6 +56,11 @@ struct Shared {
     /// it reads deliveries after the fact, when the listing that handled
     /// its own signal may be gone, and must not end the run for them.
     own_unseen: AtomicUsize,
+    /// Set by the signal handler at each delivery; taken by the cleanup
+    /// thread when it gets to that delivery, or earlier by a listing that
+    /// stops handling signals (see [`release`]): a delivery a listing
+    /// handled is then not taken for one that nobody did.
+    delivered: Arc<AtomicBool>,
 }
 
 static SHARED: OnceLock<Shared> = OnceLock::new();
@@ -71,6 +76,7 @@ fn shared() -> &'static Shared {
             default_now: Arc::new(AtomicBool::new(true)),
             last: Arc::new(AtomicUsize::new(0)),
             own_unseen: AtomicUsize::new(0),
+            delivered: Arc::new(AtomicBool::new(false)),
         };
         for signal in ENDING {
             let number = signal as i32;
@@ -80,6 +86,8 @@ fn shared() -> &'static Shared {
                 Arc::clone(&shared.last),
                 number as usize,
             );
+            // Registered before the iterator below, so set before it wakes.
+            let _ = signal_hook::flag::register(number, Arc::clone(&shared.delivered));
             let _ = signal_hook::flag::register_conditional_default(
                 number,
                 Arc::clone(&shared.default_now),
@@ -110,15 +118,31 @@ fn settle(state: &State) {
     shared().default_now.store(default, Ordering::SeqCst);
 }
 
+/// The cleanup thread's turn for a delivery it reads some time after it
+/// came. Whether a listing handled it is decided by the state when it came,
+/// not now: a listing that handled Ctrl-C may have finished and dropped
+/// its guard before this thread runs, while the demo database's note is
+/// still registered, and acting then would kill a run that was ending
+/// cleanly (exit 130 instead of 0).
 fn cleanup_then_default(number: i32) {
-    let own = &shared().own_unseen;
+    #[cfg(test)]
+    std::thread::sleep(std::time::Duration::from_millis(
+        tests::CLEANUP_DELAY_MS.load(Ordering::SeqCst),
+    ));
+    let shared = shared();
+    let state = lock();
+    if !shared.delivered.swap(false, Ordering::SeqCst) {
+        // Taken by a listing that was handling signals when it came (or by
+        // this thread, for an earlier signal of the same burst).
+        return;
+    }
+    let own = &shared.own_unseen;
     if own
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok()
     {
         return; // a demo's own signal, handled when it came
     }
-    let state = lock();
     if state.handlers > 0 || (state.temporary.is_empty() && state.notes.is_empty()) {
         return; // a listing handles it, or the handler already ended us
     }
@@ -160,9 +184,19 @@ impl Drop for Handling {
         let mut state = lock();
         if state.generation == self.generation {
             state.handlers = state.handlers.saturating_sub(1);
+            if state.handlers == 0 {
+                release();
+            }
             settle(&state);
         }
     }
+}
+
+/// The last listing guard is gone (called with the state locked): a
+/// delivery the cleanup thread has not reached yet came while a listing
+/// handled signals, so it is taken now and the thread will skip it.
+fn release() {
+    shared().delivered.store(false, Ordering::SeqCst);
 }
 
 /// SIGINT and SIGTERM for a server listing that runs until one of them:
@@ -316,6 +350,9 @@ pub fn end_of_listing() {
     }
     let mut state = lock();
     state.generation += 1;
+    if state.handlers > 0 {
+        release();
+    }
     state.handlers = 0;
     settle(&state);
 }
@@ -331,6 +368,11 @@ pub fn default_action_now() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How long the cleanup thread waits before it reads a delivery: a
+    /// loaded machine's scheduling, made certain.
+    pub(super) static CLEANUP_DELAY_MS: std::sync::atomic::AtomicU64 =
+        std::sync::atomic::AtomicU64::new(0);
 
     // One process-wide state: the tests run in one function, in order.
     #[test]
@@ -388,5 +430,21 @@ mod tests {
         assert_eq!(take_user_signal(), Some(Signal::SIGINT));
         assert_eq!(take_user_signal(), None);
         drop(handling);
+
+        // A Ctrl-C the listing handled, reached by the cleanup thread only
+        // after the listing dropped its guard, while the demo database's
+        // note is still registered: not taken for one that nobody handled
+        // (before, the thread printed the note and ended this process).
+        std::thread::sleep(std::time::Duration::from_millis(200)); // the thread reads those above first
+        let note = note_on_signal("the demo database is stopped");
+        let handling = handle();
+        CLEANUP_DELAY_MS.store(300, Ordering::SeqCst);
+        nix::sys::signal::raise(Signal::SIGINT).unwrap();
+        drop(handling);
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        CLEANUP_DELAY_MS.store(0, Ordering::SeqCst);
+        assert_eq!(take_user_signal(), Some(Signal::SIGINT));
+        drop(note);
+        assert!(default_action_now());
     }
 }
