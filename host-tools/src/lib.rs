@@ -4,7 +4,8 @@
 //! PostgreSQL's server (the demo database, chapter 5 on), headless Chromium
 //! with its WebDriver (chapter 9's browser test), tmux (the terminal apps'
 //! tests), python3 (the Python rows of `compare --python`) and gpg
-//! (chapter 13's children). This crate knows where each one lives and
+//! (chapter 13's children) and Redis (chapter 12's broker, 12.11 and
+//! 12.12). This crate knows where each one lives and
 //! how to install it:
 //!
 //! - at run time, the demo database asks [`postgres`] for `initdb` and
@@ -46,16 +47,19 @@ pub enum Tool {
     /// GnuPG, which chapter 13's children run to encrypt (a worker of the
     /// binary stands in where it is missing).
     Gpg,
+    /// The Redis server, chapter 12's broker (12.11, 12.12).
+    Redis,
 }
 
 impl Tool {
     /// Every tool, in the order the README lists them.
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 6] = [
         Tool::Postgres,
         Tool::Chromium,
         Tool::Tmux,
         Tool::Python,
         Tool::Gpg,
+        Tool::Redis,
     ];
 
     /// The short name used in [`HIDE_VAR`] and in the cfg (`has_KEY`).
@@ -66,6 +70,7 @@ impl Tool {
             Tool::Tmux => "tmux",
             Tool::Python => "python",
             Tool::Gpg => "gpg",
+            Tool::Redis => "redis",
         }
     }
 
@@ -77,6 +82,7 @@ impl Tool {
             Tool::Tmux => "tmux",
             Tool::Python => "python3",
             Tool::Gpg => "gpg",
+            Tool::Redis => "redis-server",
         }
     }
 
@@ -90,6 +96,7 @@ impl Tool {
             Tool::Tmux => "apt install tmux (macOS: brew install tmux)",
             Tool::Python => "apt install python3 python3-venv (macOS: brew install python)",
             Tool::Gpg => "apt install gpg (macOS: brew install gnupg)",
+            Tool::Redis => "apt install redis-server (macOS: brew install redis)",
         }
     }
 
@@ -101,6 +108,7 @@ impl Tool {
             Tool::Tmux => &["tmux"],
             Tool::Python => &["python3", "python3-venv"],
             Tool::Gpg => &["gpg"],
+            Tool::Redis => &["redis-server"],
         }
     }
 
@@ -119,6 +127,7 @@ impl Tool {
             Tool::Tmux => "tmux not found: apt install tmux",
             Tool::Python => "python3 not found: apt install python3",
             Tool::Gpg => "gpg not found: apt install gpg",
+            Tool::Redis => "redis-server not found: apt install redis-server",
         }
     }
 
@@ -145,6 +154,7 @@ impl Tool {
             Tool::Tmux => tmux().into_iter().collect(),
             Tool::Python => python().into_iter().collect(),
             Tool::Gpg => gpg().into_iter().collect(),
+            Tool::Redis => redis().into_iter().collect(),
         }
     }
 
@@ -255,6 +265,14 @@ pub fn gpg() -> Option<PathBuf> {
         return None;
     }
     find_program("gpg", &[])
+}
+
+/// redis-server, if it is here.
+pub fn redis() -> Option<PathBuf> {
+    if Tool::Redis.hidden() {
+        return None;
+    }
+    find_program("redis-server", &[])
 }
 
 /// For a crate's `build.rs`: sets `cfg(has_KEY)` for each of `tools`

@@ -31,6 +31,7 @@ pub fn main(chapter: &'static Chapter) -> ExitCode {
     // its demo database's directory behind: whichever chapter starts next
     // removes it (and stops a server still running there).
     shared_util::demo::database::remove_stale(&std::env::temp_dir());
+    shared_util::demo::broker::remove_stale(&std::env::temp_dir());
     let mut command = args::command(chapter);
     // Help and version exit 0, usage errors exit 2.
     let matches = command

@@ -299,3 +299,14 @@ pub fn worker_command(name: &str) -> std::process::Command {
     command.arg(WORKER_ARG).arg(name);
     command
 }
+
+/// [`worker_command`] for a child that must not outlive its parent (a
+/// long-running worker): the kernel sends it SIGTERM when the thread that
+/// spawns it ends, the parent's death by SIGKILL included. Spawn it from a
+/// thread that lives as long as the child (a listing's own thread, not a
+/// blocking-pool thread).
+pub fn tied_worker_command(name: &str) -> std::process::Command {
+    let mut command = worker_command(name);
+    crate::demo::end_with_this_thread(&mut command);
+    command
+}

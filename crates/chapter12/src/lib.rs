@@ -6,11 +6,15 @@
 //! LIFO order. Tokio's channels have no `task_done`/`join`, so the chapter
 //! has its own [`queue`] module: [`queue::Queue`], [`queue::PriorityQueue`]
 //! and [`queue::LifoQueue`], built from a `Mutex`, two `Semaphore`s and a
-//! `Notify`. Run `cargo run -p chapter12 -- list` to see the listings.
+//! `Notify`. Beyond the book, 12.11 and 12.12 put the orders on a real
+//! broker (a Redis stream, [`broker`]) with workers as separate processes,
+//! and show that a crash loses nothing. Run `cargo run -p chapter12 -- list` to see the listings.
 //!
 //! Each `lNN_*` module below is one listing of the book; `CHAPTER` is the
 //! table the runner reads.
 
+mod broker;
+mod broker_processes;
 mod crawl;
 mod fetch_page;
 mod order_server;
@@ -27,10 +31,12 @@ mod l07_power_users_first;
 mod l08_equal_priorities;
 mod l09_tie_breaking;
 mod l10_lifo_queue;
+mod l11_redis_orders;
+mod l12_worker_crash;
 
 use runner::Flag;
 use runner::listing;
-use runner::{Chapter, ChapterOptions, Set};
+use runner::{Chapter, ChapterOptions, Set, Tool, Worker};
 
 /// The chapter's listings, in the book's order.
 #[rustfmt::skip]
@@ -48,6 +54,8 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("12.8", l08_equal_priorities, "Equal priorities come out in no fixed order").timers(),
         listing!("12.9", l09_tie_breaking, "Ties broken by arrival order: (priority, order)").timers(),
         listing!("12.10", l10_lifo_queue, "A LIFO queue: last in, first out").timers(),
+        listing!("12.11", l11_redis_orders, "Beyond the book: the order app on Redis Streams, workers as separate processes").server().takes(&[Flag::Requests, Flag::Scale, Flag::Limit]),
+        listing!("12.12", l12_worker_crash, "Beyond the book: SIGKILL a worker mid-order, restart the app: nothing lost").takes(&[Flag::Requests, Flag::Scale]),
     ],
     sets: &[Set {
         name: "crawl",
@@ -60,8 +68,14 @@ pub static CHAPTER: Chapter = Chapter {
         goal: "",
         scaling: None,
     }],
-    workers: &[],
-    tools: &[],
+    workers: &[
+        Worker { name: "order-worker", run: broker_processes::worker },
+        Worker { name: "order-app", run: broker_processes::app },
+    ],
+    tools: &[Tool::new::<broker_processes::WorkerArgs>(
+        "order-worker",
+        "A worker of 12.11 as a program of its own: reads orders from the Redis stream",
+    )],
     options: ChapterOptions::of::<Options>(),
 };
 
@@ -79,4 +93,7 @@ pub struct Options {
     /// 12.4: how many links deep the crawler goes from the start page.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub max_depth: usize,
+    /// 12.11, 12.12: use this Redis server instead of the demo broker (redis://HOST:PORT).
+    #[arg(long, value_name = "URL", value_parser = broker::parse_url)]
+    pub redis_url: Option<String>,
 }

@@ -249,37 +249,51 @@ pub async fn serve_until_ctrl_c(
 }
 
 /// The scripted client: `count` orders, [`DEMO_CLIENTS`] at a time.
-async fn place_orders(
+/// Returns the numbers of the orders it was told were placed.
+pub(crate) async fn place_orders(
     address: SocketAddr,
     count: usize,
     body: fn(usize) -> String,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<u64>> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()?;
     let url = format!("http://{address}/order");
     let clock = Stopwatch::start();
-    let statuses: Vec<Result<u16, reqwest::Error>> = futures::stream::iter(0..count)
+    let answers: Vec<Result<(u16, String), reqwest::Error>> = futures::stream::iter(0..count)
         .map(|i| {
             let request = client.post(&url).body(body(i));
             async move {
                 let response = request.send().await?;
                 let status = response.status().as_u16();
-                response.bytes().await?;
-                Ok(status)
+                Ok((status, response.text().await?))
             }
         })
         .buffer_unordered(DEMO_CLIENTS)
         .collect()
         .await;
     let elapsed = clock.elapsed();
-    let placed = statuses.iter().filter(|s| matches!(s, Ok(200))).count();
-    let refused = statuses.iter().filter(|s| matches!(s, Ok(503))).count();
-    let failed = count - placed - refused;
+    let placed: Vec<u64> = answers
+        .iter()
+        .filter_map(|answer| match answer {
+            Ok((200, text)) => placed_number(text),
+            _ => None,
+        })
+        .collect();
+    let refused = answers.iter().filter(|a| matches!(a, Ok((503, _)))).count();
+    let failed = count - placed.len() - refused;
     println!(
-        "client: {placed} order(s) placed, {refused} refused, {failed} failed in {} second(s) ({:.0} orders/s)",
+        "client: {} order(s) placed, {refused} refused, {failed} failed in {} second(s) ({:.0} orders/s)",
+        placed.len(),
         secs(elapsed),
-        placed as f64 / elapsed.as_secs_f64().max(1e-9)
+        placed.len() as f64 / elapsed.as_secs_f64().max(1e-9)
     );
-    Ok(())
+    Ok(placed)
+}
+
+/// The number in `Order #12 placed!`.
+fn placed_number(text: &str) -> Option<u64> {
+    let rest = &text[text.find('#')? + 1..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }

@@ -193,35 +193,18 @@ impl Drop for DemoDatabase {
 }
 
 /// Deletes demo-database directories in `temp` whose run has ended
-/// without deleting its own (its supervisor was killed too).
+/// without deleting its own (its supervisor was killed too), stopping a
+/// server still running there.
 pub fn remove_stale(temp: &Path) {
-    let Ok(entries) = std::fs::read_dir(temp) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(DIR_PREFIX))
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if Path::new(&format!("/proc/{pid}")).exists() {
-            continue; // its run is alive (or the pid was reused: leave it)
-        }
-        // A server may still run there, its supervisor gone: stop it first.
-        let data = entry.path().join("data");
-        if let Some(server) = std::fs::read_to_string(data.join("postmaster.pid"))
-            .ok()
-            .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok())
-            && std::fs::read_link(format!("/proc/{server}/cwd")).is_ok_and(|cwd| cwd == data)
-        {
-            let pid = nix::unistd::Pid::from_raw(server);
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = std::fs::remove_dir_all(entry.path());
-    }
+    crate::demo::supervised::remove_stale(temp, DIR_PREFIX, |dir| {
+        let data = dir.join("data");
+        let pid = std::fs::read_to_string(data.join("postmaster.pid"))
+            .ok()?
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some((pid, data))
+    });
 }

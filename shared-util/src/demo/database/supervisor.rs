@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,19 +15,7 @@ use anyhow::Context as _;
 
 use super::cluster::{RunAs, as_user};
 use super::{DEMO_DATABASE, DEMO_USER, DatabaseUrl, START_BOUND, STOP_BOUND};
-
-/// The supervisor: starts the server, stops it on SIGINT/SIGTERM/SIGHUP
-/// (fast shutdown), waits for it to end, then deletes the directory.
-/// `$1` is the directory, the rest the server's command line.
-const SUPERVISOR: &str = r#"root=$1; shift
-trap 'stop=1; [ -n "$pid" ] && kill -INT "$pid" 2>/dev/null' INT TERM HUP
-"$@" >&2 &
-pid=$!
-echo "$pid"
-[ -n "$stop" ] && kill -INT "$pid" 2>/dev/null
-while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
-rm -rf "$root"
-"#;
+use crate::demo::supervised::{stop_server, supervisor};
 
 /// The keeper thread: starts the supervisor, reports readiness, waits
 /// for the word to stop, stops. It lives as long as the server, because
@@ -45,7 +33,7 @@ pub(super) fn keep(
             |(child, server, port)| match wait_until_ready(port, &log, child) {
                 Ok((child, url, version)) => Ok((child, server, url, version)),
                 Err((child, e)) => {
-                    stop_server(child, server, root);
+                    stop_server(child, server, root, STOP_BOUND);
                     Err(e)
                 }
             },
@@ -55,7 +43,7 @@ pub(super) fn keep(
             let _ = ready.send(Ok((url, version)));
             // Returns on the word to stop, or when the DemoDatabase is gone.
             let _ = stop.recv();
-            stop_server(child, server, root);
+            stop_server(child, server, root, STOP_BOUND);
         }
         Err(e) => {
             let _ = ready.send(Err(e));
@@ -75,10 +63,8 @@ fn supervise(
         .local_addr()?
         .port();
     let data = root.join("data");
-    let mut command = Command::new("/bin/sh");
+    let mut command = supervisor("demo-database", root);
     command
-        .args(["-c", SUPERVISOR, "demo-database"])
-        .arg(root)
         .arg(bin.join("postgres"))
         .arg("-D")
         .arg(&data)
@@ -91,7 +77,6 @@ fn supervise(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     as_user(&mut command, run_as);
-    end_with_this_thread(&mut command);
     let mut child = command.spawn().context("could not start postgres")?;
 
     // The server's log, kept for error messages: the last lines only.
@@ -116,29 +101,6 @@ fn supervise(
         .parse()
         .context("the demo database's supervisor did not start postgres")?;
     Ok((child, server, port))
-}
-
-/// Asks the kernel to SIGTERM the supervisor when the thread that starts
-/// it ends (the whole run dying included), so its trap stops the server.
-#[allow(unsafe_code)]
-fn end_with_this_thread(command: &mut Command) {
-    use std::os::unix::process::CommandExt as _;
-    let parent = nix::unistd::getpid();
-    // Safety: the closure runs in the forked child before exec; it only
-    // makes two system calls (prctl, getppid), both async-signal-safe, and
-    // allocates nothing. It runs after std's setuid, which would otherwise
-    // clear the death signal.
-    unsafe {
-        command.pre_exec(move || {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM)
-                .map_err(std::io::Error::from)?;
-            if nix::unistd::getppid() != parent {
-                // The run died before the line above took effect.
-                return Err(std::io::Error::other("the demo database's parent is gone"));
-            }
-            Ok(())
-        });
-    }
 }
 
 /// Connects until the server answers (bounded), then creates `products`.
@@ -204,27 +166,4 @@ fn wait_until_ready(
         }
         Err(e) => Err((child, e.context("could not create the products database"))),
     }
-}
-
-/// Stops the server through its supervisor (which deletes the directory);
-/// if that takes longer than [`STOP_BOUND`], kills both and deletes it here.
-fn stop_server(mut child: Child, server: i32, root: &Path) {
-    use nix::sys::signal::{Signal, kill};
-    use nix::unistd::Pid;
-    let supervisor = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
-    let _ = kill(supervisor, Signal::SIGTERM);
-    let deadline = Instant::now() + STOP_BOUND;
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) | Err(_) => break,
-            Ok(None) if Instant::now() > deadline => {
-                let _ = kill(Pid::from_raw(server), Signal::SIGKILL);
-                let _ = child.kill();
-                let _ = child.wait();
-                break;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-    let _ = std::fs::remove_dir_all(root);
 }
