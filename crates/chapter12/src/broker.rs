@@ -360,6 +360,16 @@ impl Broker {
         Ok(held)
     }
 
+    /// Whether the group has every entry of the stream delivered and
+    /// acknowledged (`XINFO GROUPS`: no lag, nothing pending), cheaply;
+    /// `None` where the server cannot tell the lag.
+    pub async fn drained(&mut self) -> anyhow::Result<Option<bool>> {
+        let info: redis::streams::StreamInfoGroupsReply =
+            self.connection.xinfo_groups(self.keys.stream()).await?;
+        let group = info.groups.iter().find(|g| g.name == GROUP);
+        Ok(group.and_then(|g| g.lag.map(|lag| lag == 0 && g.pending == 0)))
+    }
+
     /// Every order, by number: in the stream, processed, repeated, taken
     /// over.
     pub async fn tally(&mut self) -> anyhow::Result<Tally> {

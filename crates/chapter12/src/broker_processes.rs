@@ -202,7 +202,10 @@ async fn work(args: WorkerArgs) -> anyhow::Result<()> {
                 idle.as_secs_f64()
             );
         }
-        println!("Worker {name}: Processing order #{}", order.id);
+        println!(
+            "Worker {name}: Processing order #{} ({} s)",
+            order.id, order.seconds
+        );
         tokio::time::sleep(second * order.seconds).await;
         broker.finish(&order, &name).await?;
         println!("Worker {name}: Processed order #{}", order.id);

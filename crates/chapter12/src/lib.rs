@@ -58,6 +58,16 @@ pub static CHAPTER: Chapter = Chapter {
         listing!("12.12", l12_worker_crash, "Beyond the book: SIGKILL a worker mid-order, restart the app: nothing lost").takes(&[Flag::Requests, Flag::Scale]),
     ],
     sets: &[Set {
+        name: "broker",
+        about: "orders/s through 12.3's in-memory queue and 12.11's Redis stream (5 worker tasks vs 5 worker processes), orders of 0-0.4 ms",
+        entries: &["12.3", "12.11"],
+        flags: &["--demo", "--scale", "0.0001", "--requests", "5000"],
+        python: &[],
+        load: &[],
+        python_flags: &[],
+        goal: "",
+        scaling: None,
+    }, Set {
         name: "crawl",
         about: "the crawler (12.4) with 1, 10 and 100 workers on the generated site, 20 ms server latency",
         entries: &["12.4 --limit 1", "12.4 --limit 10", "12.4 --limit 100"],

@@ -66,6 +66,9 @@ pub struct Orders {
     next_id: AtomicU64,
     /// The book's `randrange(5)`, seeded (`--seed`).
     rng: Mutex<StdRng>,
+    /// When the demo client began: `compare broker` rates the run by the
+    /// orders processed from then to the report.
+    demo_started: std::sync::OnceLock<std::time::Instant>,
 }
 
 impl Orders {
@@ -84,6 +87,7 @@ impl Orders {
             second: ctx.scaled(1.0),
             next_id: AtomicU64::new(1),
             rng: Mutex::new(StdRng::seed_from_u64(options.seed)),
+            demo_started: std::sync::OnceLock::new(),
         }
     }
 
@@ -180,6 +184,9 @@ impl Orders {
             "{accepted} order(s) accepted, {processed} processed, {} lost at shutdown{which}, {refused} refused (queue full), {turned_away} turned away (closing)",
             lost.len()
         );
+        if let Some(started) = self.demo_started.get() {
+            runner::compare::report_work(processed, "orders", started.elapsed(), None);
+        }
     }
 }
 
@@ -222,6 +229,7 @@ pub async fn serve_until_ctrl_c(
     });
 
     if ctx.flags.demo {
+        let _ = orders.demo_started.set(std::time::Instant::now());
         place_orders(address, ctx.requests_or(20), demo_body).await?;
         println!("(demo: sending ourselves SIGINT, as Ctrl-C would)");
         shared_util::signals::raise_own(nix::sys::signal::Signal::SIGINT)?;

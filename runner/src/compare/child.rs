@@ -12,7 +12,8 @@ pub const STATS_ENV: &str = "RCT_COMPARE_STATS";
 /// it did to: `count elapsed_micros unit` (see [`report_work`]).
 pub const WORK_ENV: &str = "RCT_COMPARE_WORK";
 
-/// Called by a load tool when its measured phase ends: if [`WORK_ENV`] is
+/// Called by a load tool (or a listing whose run counts its own work, as
+/// 12.3 and 12.11 count orders) when its measured phase ends: if [`WORK_ENV`] is
 /// set, record how many units of work (`round-trips`) it did, how long they
 /// took and (when it knows) their 99th-percentile latency, for `compare` to
 /// time and rate a server by.
@@ -24,6 +25,23 @@ pub fn report_work(count: u64, unit: &str, elapsed: Duration, p99: Option<Durati
             format!("{count} {} {unit} {p99}\n", elapsed.as_micros()),
         );
     }
+}
+
+/// What a child wrote with [`report_work`]: the count, how long the
+/// measured phase took, the unit, and the p99 latency when it knew one.
+pub(crate) fn read_work(
+    path: &std::path::Path,
+) -> Option<(u64, Duration, String, Option<Duration>)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut parts = text.split_whitespace();
+    let count = parts.next()?.parse::<u64>().ok()?;
+    let micros = parts.next()?.parse::<u64>().ok()?;
+    let unit = parts.next()?.to_owned();
+    let p99 = parts
+        .next()
+        .and_then(|p| p.parse::<u64>().ok())
+        .map(Duration::from_micros);
+    Some((count, Duration::from_micros(micros), unit, p99))
 }
 
 /// Set on every child `compare` starts, so a child of this binary knows

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use super::child::{CHILD_ENV, STATS_ENV};
+use super::child::{CHILD_ENV, STATS_ENV, WORK_ENV, read_work};
 use super::plan::{Plan, Row};
 use super::serve::{run_server_once, why_it_failed};
 use super::stats::{Results, Sample};
@@ -57,13 +57,12 @@ fn run_in(
     let mut unit = None;
     let mut measure = |exe: &Path, entry: &Row, flags: &[String], dir: &Path| {
         (progress.starting)(entry);
-        let sample = if plan.load.is_empty() {
+        let (sample, counted) = if plan.load.is_empty() {
             run_once(entry, flags, dir)?
         } else {
-            let (sample, counted) = run_server_once(exe, entry, flags, &plan.load, dir)?;
-            unit = unit.take().or(counted);
-            sample
+            run_server_once(exe, entry, flags, &plan.load, dir)?
         };
+        unit = unit.take().or(counted);
         (progress.ran)();
         anyhow::Ok(sample)
     };
@@ -101,15 +100,25 @@ fn run_in(
     Ok(Results { rows, unit })
 }
 
-fn run_once(entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<Sample> {
+/// One run of a listing that ends by itself. A listing that counts its
+/// own work (`report_work`) is timed by its measured phase and rated by
+/// it, as a server is by its load; the unit comes back with the sample.
+fn run_once(
+    entry: &Row,
+    flags: &[String],
+    stats_dir: &Path,
+) -> anyhow::Result<(Sample, Option<String>)> {
     let stats_file: PathBuf = stats_dir.join("stats");
+    let work_file: PathBuf = stats_dir.join("work");
     let _ = std::fs::remove_file(&stats_file);
+    let _ = std::fs::remove_file(&work_file);
     let start = Instant::now();
     let mut command =
         super::pin::command(&entry.program, entry.pin.as_ref().map(|p| p.cpus.as_str()));
     command.args(entry.command_args(flags));
     let output = command
         .env(STATS_ENV, &stats_file)
+        .env(WORK_ENV, &work_file)
         .env(CHILD_ENV, "1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
@@ -137,12 +146,27 @@ fn run_once(entry: &Row, flags: &[String], stats_dir: &Path) -> anyhow::Result<S
             Some((Duration::from_micros(cpu), rss))
         })
         .unwrap_or((Duration::ZERO, 0));
-    Ok(Sample {
-        wall,
-        cpu,
-        peak_rss,
-        work: 0,
-        p99: None,
+    Ok(match read_work(&work_file) {
+        Some((work, elapsed, unit, p99)) => (
+            Sample {
+                wall: elapsed,
+                cpu,
+                peak_rss,
+                work,
+                p99,
+            },
+            Some(unit),
+        ),
+        None => (
+            Sample {
+                wall,
+                cpu,
+                peak_rss,
+                work: 0,
+                p99: None,
+            },
+            None,
+        ),
     })
 }
 

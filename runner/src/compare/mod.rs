@@ -119,14 +119,23 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         }
         Failure::Usage(message)
     })?;
+    // A server given --demo (by its spec, or by the flags every row gets)
+    // runs a scripted client and ends by itself: it times like any listing.
+    let demo_for_all = flags.iter().any(|f| f == "--demo");
     let ids_ok = specs
         .iter()
         .filter_map(|spec| {
-            spec.split_whitespace()
-                .next()
-                .and_then(|id| chapter.find(id))
+            let mut words = spec.split_whitespace();
+            let listing = words.next().and_then(|id| chapter.find(id))?;
+            let demo = demo_for_all || words.any(|w| w == "--demo");
+            Some((listing, demo))
         })
-        .all(|l| l.kind == if serving { Kind::Server } else { Kind::Plain });
+        .all(|(l, demo)| match (serving, l.kind) {
+            (true, kind) => kind == Kind::Server,
+            (false, Kind::Plain) => true,
+            (false, Kind::Server) => demo,
+            (false, _) => false,
+        });
     if !ids_ok {
         let server_sets: Vec<&str> = chapter
             .sets
@@ -137,7 +146,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         return Err(Failure::Usage(if serving {
             "a set of servers can only hold servers".into()
         } else if server_sets.is_empty() {
-            "compare runs listings that end by themselves; servers and interactive listings cannot be timed this way".into()
+            "compare runs listings that end by themselves; servers (unless given --demo) and interactive listings cannot be timed this way".into()
         } else {
             format!(
                 "compare times listings that end by themselves; servers are timed under a load by a named set: compare {}",

@@ -141,17 +141,7 @@ pub(super) fn run_server_once(
         );
     }
     drop(server);
-    let reported = std::fs::read_to_string(&work_file).ok().and_then(|text| {
-        let mut parts = text.split_whitespace();
-        let count = parts.next()?.parse::<u64>().ok()?;
-        let micros = parts.next()?.parse::<u64>().ok()?;
-        let unit = parts.next()?.to_owned();
-        let p99 = parts
-            .next()
-            .and_then(|p| p.parse::<u64>().ok())
-            .map(Duration::from_micros);
-        Some((count, Duration::from_micros(micros), unit, p99))
-    });
+    let reported = super::child::read_work(&work_file);
     Ok(match reported {
         Some((work, elapsed, unit, p99)) => (
             Sample {

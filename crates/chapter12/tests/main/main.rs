@@ -2,6 +2,7 @@
 //! topic: one link instead of one per file keeps `cargo test --workspace`
 //! quick and `target/` small.
 
+mod broker;
 mod crawl;
 mod listings;
 mod order_app;
