@@ -103,7 +103,15 @@ pub struct Set {
     /// For a scaling set: how its rows grow with the cores (see
     /// [`Scaling`]); `None` for a set whose rows are fixed.
     pub scaling: Option<Scaling>,
+    /// A measurement the rows cannot make (chapter 12's: what a SIGKILL
+    /// loses), run after the table with this binary's path; its lines are
+    /// printed under the table (not with `--json`). `None` for most sets.
+    pub after: Option<AfterTable>,
 }
+
+/// A [`Set`]'s measurement after its table: given this binary's path,
+/// the lines to print.
+pub type AfterTable = fn(&std::path::Path) -> anyhow::Result<Vec<String>>;
 
 /// How a scaling set's rows grow with the machine: each entry runs with
 /// 1, 2, 4, ... threads (`flag N`) up to its share of the CPUs, pinned to

@@ -54,6 +54,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--n"],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: &[Worker { name: "hello", run: l04_child_process::hello_from_process }],

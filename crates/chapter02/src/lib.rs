@@ -84,6 +84,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &[],
         goal: "",
+        after: None,
         scaling: None,
     }, Set {
         name: "spawn",
@@ -94,6 +95,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--count"],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: &[],

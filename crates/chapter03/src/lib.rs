@@ -53,6 +53,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &["load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
         python_flags: &[],
         goal: "the Tokio server (3.8) at least 2x asyncio's round trips per second, each on one core",
+        after: None,
         scaling: None,
     }, Set {
         name: "scaling",
@@ -64,6 +65,7 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &[],
         goal: "efficiency at least 70% up to 4 workers, where the load has its own cores",
         // Python scales out: N processes sharing the port (SO_REUSEPORT).
+        after: None,
         scaling: Some(Scaling {
             flag: "--workers",
             share: Share::Half,

@@ -75,6 +75,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--requests"],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: &[],

@@ -95,6 +95,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--queries", "--database-url"],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: &[],

@@ -72,6 +72,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--count"],
         goal: "",
+        after: None,
         scaling: None,
     }, Set {
         name: "mapreduce",
@@ -82,6 +83,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--lines"],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: workers::WORKERS,

@@ -75,6 +75,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &[],
         goal: "",
+        after: None,
         scaling: None,
     }, Set {
         name: "hashing",
@@ -88,6 +89,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &["--passwords"],
         goal: "time per hash on the pool no slower than hashlib.scrypt's (OpenSSL)",
+        after: None,
         scaling: None,
     }, Set {
         name: "scaling",
@@ -99,6 +101,7 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &["--passwords"],
         goal: "efficiency at least 90% on every core count measured; per hash no slower than hashlib.scrypt",
         // hashlib releases the GIL: threads scale in Python too; processes for comparison.
+        after: None,
         scaling: Some(Scaling {
             flag: "--limit",
             share: Share::All,

@@ -71,6 +71,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &["load", "--url", "http://{addr}/brands", "--connections", "50", "--seconds", "5"],
         python_flags: &[],
         goal: "axum at least 5x aiohttp's requests/s per core",
+        after: None,
         scaling: None,
     }, Set {
         name: "scaling",
@@ -82,6 +83,7 @@ pub static CHAPTER: Chapter = Chapter {
         python_flags: &[],
         goal: "axum at least 5x aiohttp's requests/s at every core count",
         // aiohttp scales out: N processes sharing the port, a pool of 6 each.
+        after: None,
         scaling: Some(Scaling {
             flag: "--workers",
             share: Share::Half,

@@ -213,6 +213,21 @@ impl Broker {
         }
     }
 
+    /// Joins the group as worker `me` (`XGROUP CREATECONSUMER`) before the
+    /// first read, so the run can see who is there
+    /// ([`Broker::wait_for_workers`]): a read that finds nothing would not
+    /// make the consumer on Redis 7.0.
+    pub async fn join(&mut self, me: &str) -> anyhow::Result<()> {
+        let _: i64 = redis::cmd("XGROUP")
+            .arg("CREATECONSUMER")
+            .arg(self.keys.stream())
+            .arg(GROUP)
+            .arg(me)
+            .query_async(&mut self.connection)
+            .await?;
+        Ok(())
+    }
+
     /// The server's version (`7.0.15`); XAUTOCLAIM needs 6.2 or later.
     pub async fn version(&mut self) -> anyhow::Result<String> {
         let info: String = redis::cmd("INFO")
@@ -336,6 +351,42 @@ impl Broker {
             .xack(self.keys.stream(), GROUP, &[&delivery.entry])
             .await?;
         Ok(())
+    }
+
+    /// Waits (at most `bound`) until every worker in `names` has joined the
+    /// group ([`Broker::join`]), just before its first read: orders placed
+    /// from then on can go to any of them.
+    pub async fn wait_for_workers(
+        &mut self,
+        names: &[String],
+        bound: Duration,
+    ) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + bound;
+        loop {
+            let reply: redis::streams::StreamInfoConsumersReply = self
+                .connection
+                .xinfo_consumers(self.keys.stream(), GROUP)
+                .await?;
+            let missing: Vec<&String> = names
+                .iter()
+                .filter(|name| !reply.consumers.iter().any(|c| &c.name == *name))
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                anyhow::bail!(
+                    "worker(s) {} did not start reading within {} s",
+                    missing
+                        .iter()
+                        .map(|n| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    bound.as_secs()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// The order numbers `worker` holds (delivered, not acknowledged).

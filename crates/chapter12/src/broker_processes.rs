@@ -177,6 +177,7 @@ async fn work(args: WorkerArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("worker-{}", std::process::id()));
     let keys = Keys::new(&args.prefix);
     let mut broker = Broker::connect(&args.redis_url, keys.clone()).await?;
+    broker.join(&name).await?;
     let stopping = Arc::new(AtomicBool::new(false));
     let stop = Arc::clone(&stopping);
     tokio::spawn(async move {
@@ -319,11 +320,17 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts one worker child per name.
-    pub fn start(url: &str, prefix: &str, names: &[String], scale: f64) -> anyhow::Result<Self> {
+    /// Starts one worker child per name; `shown`: its lines on our stdout.
+    pub fn start(
+        url: &str,
+        prefix: &str,
+        names: &[String],
+        scale: f64,
+        shown: bool,
+    ) -> anyhow::Result<Self> {
         let mut children = Vec::new();
         for name in names {
-            let mut command = child_command("order-worker");
+            let mut command = child_command("order-worker", shown);
             command.args(WorkerArgs::command_line(url, prefix, name, scale));
             children.push((name.clone(), spawn(command, "a worker")?));
         }
@@ -368,12 +375,12 @@ pub struct AppChild {
 
 impl AppChild {
     /// Starts the app on a free port and returns once it accepts
-    /// connections (bounded).
-    pub async fn start(url: &str, prefix: &str, seed: u64) -> anyhow::Result<Self> {
+    /// connections (bounded); `shown`: its lines on our stdout.
+    pub async fn start(url: &str, prefix: &str, seed: u64, shown: bool) -> anyhow::Result<Self> {
         let port = shared_util::net::bind_loopback_backlog(0, 1)?
             .local_addr()?
             .port();
-        let mut command = child_command("order-app");
+        let mut command = child_command("order-app", shown);
         command.args(["--redis-url", url, "--prefix", prefix]);
         command.args(["--port", &port.to_string(), "--seed", &seed.to_string()]);
         let mut child = spawn(command, "the app")?;
@@ -394,6 +401,12 @@ impl AppChild {
         }
     }
 
+    /// Kills it with SIGKILL, as a crash would.
+    pub async fn kill(mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
+        Ok(())
+    }
+
     /// Sends it SIGINT, as Ctrl-C would, and waits for it to exit.
     pub async fn interrupt(mut self) -> anyhow::Result<()> {
         signal(&self.child, nix::sys::signal::Signal::SIGINT);
@@ -412,11 +425,14 @@ impl AppChild {
 }
 
 /// `chapter12 __worker NAME`, tied to this thread, in a process group of
-/// its own, its output on ours.
-fn child_command(name: &str) -> tokio::process::Command {
+/// its own, its output on ours when `shown` (its errors always).
+fn child_command(name: &str, shown: bool) -> tokio::process::Command {
     use std::os::unix::process::CommandExt as _;
     let mut command = shared_util::ctx::tied_worker_command(name);
     command.process_group(0).stdin(Stdio::null());
+    if !shown {
+        command.stdout(Stdio::null());
+    }
     let mut command = tokio::process::Command::from(command);
     command.kill_on_drop(true);
     command

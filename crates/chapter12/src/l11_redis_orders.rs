@@ -91,7 +91,10 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         names.len(),
         names.join(" ")
     );
-    let workers = Workers::start(&url, PREFIX, &names, ctx.scale())?;
+    let workers = Workers::start(&url, PREFIX, &names, ctx.scale(), true)?;
+    broker
+        .wait_for_workers(&names, Duration::from_secs(10))
+        .await?;
 
     let port = match (ctx.flags.port, ctx.flags.demo) {
         (Some(port), _) => port,

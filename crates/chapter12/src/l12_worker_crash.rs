@@ -5,13 +5,13 @@
 //! 12.11's parts, each a real process on a real Redis:
 //!
 //! 1. the app and three workers (w1-w3) take half of `--requests` (20);
-//! 2. as soon as w1 holds an order, it is killed with SIGKILL: it never
-//!    acknowledges it, so the order stays on w1's pending list;
+//! 2. as soon as a worker holds an order, it is killed with SIGKILL: it
+//!    never acknowledges it, so the order stays on its pending list;
 //! 3. the app gets SIGINT and the other workers SIGTERM: the orders still
 //!    in the stream wait there, with nobody running;
 //! 4. the app and three new workers (w4-w6) start again and take the other
 //!    half. The new workers read what was waiting, and one of them takes
-//!    w1's order over (`XAUTOCLAIM`) once it has been idle longer than the
+//!    the killed worker's order over (`XAUTOCLAIM`) once it has been idle longer than the
 //!    longest order (5 s, times `--scale`).
 //!
 //! The last lines account for every order a client was told was placed, by
@@ -33,8 +33,9 @@ use crate::broker_processes::{AppChild, Workers, claim_after};
 use crate::l11_redis_orders::{broker_url, wait_processed};
 use crate::order_server::place_orders;
 
-/// How long w1 may take to get an order before the run gives up.
-const HOLD_BOUND: Duration = Duration::from_secs(10);
+/// How long the workers may take to join the group, or to take an order,
+/// before the run gives up.
+const BOUND: Duration = Duration::from_secs(10);
 
 fn names(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
     range.map(|i| format!("w{i}")).collect()
@@ -56,17 +57,19 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     );
 
     println!("-- 1. The app and workers w1-w3 take {first_half} order(s)");
-    let app = AppChild::start(&url, &prefix, seed).await?;
-    let mut workers = Workers::start(&url, &prefix, &names(1..=3), scale)?;
+    let app = AppChild::start(&url, &prefix, seed, true).await?;
+    let first = names(1..=3);
+    let mut workers = Workers::start(&url, &prefix, &first, scale, true)?;
+    broker.wait_for_workers(&first, BOUND).await?;
     let mut told = place_orders(app.address, first_half, |_| String::new()).await?;
 
-    let held = hold_of(&mut broker, "w1").await?;
-    workers.kill("w1").await?;
+    let (victim, held) = first_holder(&mut broker, &first).await?;
+    workers.kill(&victim).await?;
     println!(
-        "-- 2. SIGKILL to w1 while it holds order #{held}: never acknowledged, it stays pending"
+        "-- 2. SIGKILL to {victim} while it holds order #{held}: never acknowledged, it stays pending"
     );
 
-    println!("-- 3. SIGINT to the app, SIGTERM to w2 and w3: nobody is left running");
+    println!("-- 3. SIGINT to the app, SIGTERM to the other workers: nobody is left running");
     app.interrupt().await?;
     workers.stop().await;
     let tally = broker.tally().await?;
@@ -83,8 +86,10 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
         "-- 4. The app and new workers w4-w6 start again and take {} more",
         total - first_half
     );
-    let app = AppChild::start(&url, &prefix, seed.wrapping_add(1)).await?;
-    let workers = Workers::start(&url, &prefix, &names(4..=6), scale)?;
+    let app = AppChild::start(&url, &prefix, seed.wrapping_add(1), true).await?;
+    let second = names(4..=6);
+    let workers = Workers::start(&url, &prefix, &second, scale, true)?;
+    broker.wait_for_workers(&second, BOUND).await?;
     told.extend(place_orders(app.address, total - first_half, |_| String::new()).await?);
     // The longest wait: every order one after another on one worker, and
     // the take-over's idle time.
@@ -131,17 +136,20 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Waits until worker `name` holds an order; returns its number.
-async fn hold_of(broker: &mut Broker, name: &str) -> anyhow::Result<u64> {
-    let deadline = tokio::time::Instant::now() + HOLD_BOUND;
+/// Waits until one of `names` holds an order; returns the worker and the
+/// order's number.
+async fn first_holder(broker: &mut Broker, names: &[String]) -> anyhow::Result<(String, u64)> {
+    let deadline = tokio::time::Instant::now() + BOUND;
     loop {
-        if let Some(id) = broker.held_by(name).await?.first() {
-            return Ok(*id);
+        for name in names {
+            if let Some(id) = broker.held_by(name).await?.first() {
+                return Ok((name.clone(), *id));
+            }
         }
         anyhow::ensure!(
             tokio::time::Instant::now() < deadline,
-            "worker {name} took no order within {} s",
-            HOLD_BOUND.as_secs()
+            "no worker took an order within {} s",
+            BOUND.as_secs()
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }

@@ -15,6 +15,7 @@
 
 mod broker;
 mod broker_processes;
+mod crash;
 mod crawl;
 mod fetch_page;
 mod order_server;
@@ -59,13 +60,14 @@ pub static CHAPTER: Chapter = Chapter {
     ],
     sets: &[Set {
         name: "broker",
-        about: "orders/s through 12.3's in-memory queue and 12.11's Redis stream (5 worker tasks vs 5 worker processes), orders of 0-0.4 ms",
+        about: "orders/s through 12.3's in-memory queue and 12.11's Redis stream (5 worker tasks vs 5 worker processes), orders of 0-0.4 ms; then what each loses when the app is SIGKILLed",
         entries: &["12.3", "12.11"],
         flags: &["--demo", "--scale", "0.0001", "--requests", "5000"],
         python: &[],
         load: &[],
         python_flags: &[],
         goal: "",
+        after: Some(crash::lines),
         scaling: None,
     }, Set {
         name: "crawl",
@@ -76,6 +78,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &[],
         python_flags: &[],
         goal: "",
+        after: None,
         scaling: None,
     }],
     workers: &[

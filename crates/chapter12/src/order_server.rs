@@ -300,7 +300,7 @@ pub(crate) async fn place_orders(
 }
 
 /// The number in `Order #12 placed!`.
-fn placed_number(text: &str) -> Option<u64> {
+pub(crate) fn placed_number(text: &str) -> Option<u64> {
     let rest = &text[text.find('#')? + 1..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()

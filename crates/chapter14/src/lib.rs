@@ -56,6 +56,7 @@ pub static CHAPTER: Chapter = Chapter {
         load: &["chapter03:load", "--addr", "{addr}", "--clients", "100", "--messages", "1000", "--size", "1024"],
         python_flags: &[],
         goal: "Tokio at least 2x asyncio's and 1.5x uvloop's round trips/s, and within 10% of our own mio loop (14.13), each on one core",
+        after: None,
         scaling: None,
     }],
     workers: &[],

@@ -354,6 +354,15 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
             .map_err(|e| Failure::Usage(format!("could not write {}: {e}", path.display())))?;
         eprintln!("chart written to {}", path.display());
     }
+    if let Some(after) = set.and_then(|set| set.after)
+        && !cli.json
+    {
+        let lines = after(&exe).map_err(|e| Failure::Listing(e.context("compare stopped")))?;
+        println!();
+        for line in lines {
+            println!("{line}");
+        }
+    }
     drop(demo_server);
     drop(demo_database);
     Ok(())

@@ -60,9 +60,11 @@ fn listing_12_12_loses_no_order_when_a_worker_dies_mid_order_and_the_app_restart
             .contains("20 order(s) accepted, 20 processed, 0 lost (none)"),
         "{all}"
     );
-    // The order w1 held when it was killed was taken over by a new worker.
-    let line = &run.lines()[run.position("SIGKILL to w1 while it holds order #")];
-    let held: u64 = line
+    // The order the killed worker held was taken over by a new worker.
+    let line = &run.lines()[run.position("-- 2. SIGKILL to w")];
+    let rest = line.strip_prefix("-- 2. SIGKILL to ").unwrap();
+    let victim = rest.split(' ').next().unwrap();
+    let held: u64 = rest
         .split('#')
         .nth(1)
         .and_then(|rest| rest.split(':').next())
@@ -70,7 +72,7 @@ fn listing_12_12_loses_no_order_when_a_worker_dies_mid_order_and_the_app_restart
         .parse()
         .unwrap();
     assert!(
-        run.stdout.contains(&format!("#{held} (w1 -> w")),
+        run.stdout.contains(&format!("#{held} ({victim} -> w")),
         "order #{held} was not taken over: {all}"
     );
     // While everything was down, the orders still waited in the stream.
@@ -199,6 +201,39 @@ fn compare_broker_rates_both_queues_by_the_orders_they_processed() {
         assert_eq!(row["runs"][0]["work"], 40, "{row}");
         assert!(row["rate_per_s"].as_f64().unwrap() > 0.0, "{row}");
     }
+    // The table, then the crash: the in-memory queue loses what it held,
+    // the stream nothing.
+    let run = run_bin(
+        BIN,
+        &[
+            "compare",
+            "broker",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--",
+            "--requests",
+            "40",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("orders/s"), "{}", run.stdout);
+    let memory = &run.lines()[run.position("12.3  in-memory queue:")];
+    let processed_before = |line: &str| -> (u64, u64, u64) {
+        let numbers: Vec<u64> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        // [12, 3, placed, processed, lost]
+        (numbers[2], numbers[3], numbers[4])
+    };
+    let (placed, processed, lost) = processed_before(memory);
+    assert!(placed >= 20, "{memory}");
+    assert_eq!(placed, processed + lost, "{memory}");
+    let redis = &run.lines()[run.position("12.11 Redis stream:")];
+    assert!(redis.ends_with(", 0 lost"), "{redis}");
     // Without --demo a server never ends by itself: refused, with the reason.
     let run = run_bin(BIN, &["compare", "12.3", "12.11"], "");
     assert_eq!(run.code, Some(2));
