@@ -10,7 +10,7 @@ use crate::args::{self, Cli, Command};
 use crate::chapter::Chapter;
 use crate::error::{Failure, error_chain};
 use crate::run::{Mode, build_ctx, refuse_unread_flags, run_listing};
-use crate::{compare, ids, list, sequence};
+use crate::{compare, console, ids, list, sequence};
 
 /// Runs a chapter binary: `fn main() -> ExitCode { runner::main(&CHAPTER) }`.
 ///
@@ -94,17 +94,23 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
         }
         Some(Command::All(all)) => {
             refuse_unread_flags(chapter, None, &all.run.flags)?;
-            sequence::run_all(chapter, &all.run, &mut ctx_for(&all.run)?)
+            let mut ctx = ctx_for(&all.run)?;
+            with_console(chapter, &all.run, || {
+                sequence::run_all(chapter, &all.run, &mut ctx)
+            })
         }
         Some(Command::Walk(walk)) => {
             refuse_unread_flags(chapter, None, &walk.run.flags)?;
-            sequence::walk(
-                chapter,
-                walk.id.as_deref(),
-                !walk.no_pause,
-                &walk.run,
-                &mut ctx_for(&walk.run)?,
-            )
+            let mut ctx = ctx_for(&walk.run)?;
+            with_console(chapter, &walk.run, || {
+                sequence::walk(
+                    chapter,
+                    walk.id.as_deref(),
+                    !walk.no_pause,
+                    &walk.run,
+                    &mut ctx,
+                )
+            })
         }
         Some(Command::Compare(args)) => compare::command(chapter, &args),
         None => match cli.id {
@@ -131,16 +137,31 @@ fn dispatch(chapter: &'static Chapter, cli: Cli, options: SharedOptions) -> Resu
                     Failure::Usage(ids::unknown(chapter, &id, &subcommands(chapter)))
                 })?;
                 refuse_unread_flags(chapter, Some(listing), &cli.run.flags)?;
-                run_listing(
-                    listing,
-                    &cli.run,
-                    cli.source,
-                    &mut ctx_for(&cli.run)?,
-                    Mode::Single,
-                )
+                let mut ctx = ctx_for(&cli.run)?;
+                with_console(chapter, &cli.run, || {
+                    run_listing(listing, &cli.run, cli.source, &mut ctx, Mode::Single)
+                })
             }
         },
     }
+}
+
+/// Runs `run` under `--console` when `args` ask for it: the console's
+/// server starts (and is announced) first, and stays up after a run that
+/// got as far as running something, until Enter.
+fn with_console(
+    chapter: &Chapter,
+    args: &args::RunArgs,
+    run: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let console = console::start(chapter, args)?;
+    let outcome = run();
+    if let Some(console) = console
+        && !matches!(outcome, Err(Failure::Usage(_)))
+    {
+        console.linger();
+    }
+    outcome
 }
 
 /// Says on stderr when `id` ran as part of a listing that covers several

@@ -157,6 +157,14 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "MS", help_heading = "Showing", allow_negative_numbers = true,
           value_parser = whole_number::<u64>(1, None))]
     pub slow_poll_ms: Option<u64>,
+    /// Show the run's tasks in tokio-console (needs a build with
+    /// `--features console`).
+    #[arg(long, help_heading = "Showing")]
+    pub console: bool,
+    /// The port for --console (implies --console) [default: a free one].
+    #[arg(long, value_name = "PORT", help_heading = "Showing",
+          value_parser = whole_number::<u16>(1, None))]
+    pub console_port: Option<u16>,
     /// The listing options every chapter shares, typed.
     #[command(flatten)]
     pub flags: ListingFlags,

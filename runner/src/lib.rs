@@ -12,6 +12,8 @@
 //!   added where listings run;
 //! - running one listing on a fresh runtime of its flavour, with debug
 //!   mode and the timeline around it; `all` and `walk` in sequence;
+//!   `--console` serves the run's tasks to tokio-console (the `console`
+//!   feature);
 //! - listing ids: every spelling a user may type, and an unknown id
 //!   answered by its place in the book ("the nearest are 7.11a and 7.13");
 //! - [`compare`] — listings side by side in child processes, split the
@@ -30,6 +32,7 @@ mod app;
 mod args;
 mod chapter;
 pub mod compare;
+mod console;
 mod error;
 mod help;
 mod ids;

@@ -14,6 +14,9 @@
 //!   the book does.
 //! - [`timeline`] — every timed span, drawn as bars (`--timeline`,
 //!   `--timeline-svg`), busy time apart from waiting time.
+//! - [`task`] — named tasks, `create_task(coro, name=...)`:
+//!   [`spawn_named`] is `tokio::spawn` with a name tokio-console shows
+//!   (`--console`).
 //! - [`debug`] — asyncio's debug mode as a slow-poll detector (`--debug`).
 //! - [`cpu`] — CPU-bound work the optimiser cannot delete
 //!   ([`count_to`](cpu::count_to)).
@@ -70,6 +73,7 @@ pub mod progress;
 pub mod report;
 pub mod signals;
 pub mod sys;
+pub mod task;
 pub mod timeline;
 pub mod timing;
 
@@ -77,4 +81,5 @@ pub use anyhow;
 pub use ctx::{Ctx, usage};
 pub use delay::delay;
 pub use shared_util_macros::async_timed;
+pub use task::{spawn_named, spawn_named_in};
 pub use timing::{secs, span, timed};

@@ -7,6 +7,7 @@
 //! they are spawned tasks, and a task runs on until it finishes or is
 //! aborted, so we list what is still running, then abort it. (Had we used
 //! plain futures, as 4.8 does, leaving the loop would have dropped them.)
+//! The tasks are named `fetch #1`... for tokio-console (`--console`).
 //!
 //! Run: cargo run -p chapter04 -- 4.9
 
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
-use shared_util::{Ctx, async_timed};
+use shared_util::{Ctx, async_timed, spawn_named};
 use tokio::time::{Instant, timeout_at};
 
 use crate::session::{Session, fetch_status};
@@ -27,8 +28,9 @@ async fn main(
 ) -> anyhow::Result<()> {
     let deadline = Instant::now() + timeout;
     let mut tasks = Vec::new();
-    for (seconds, url) in requests {
-        tasks.push((seconds, tokio::spawn(fetch_status(session.clone(), url))));
+    for (n, (seconds, url)) in (1..).zip(requests) {
+        let fetch = spawn_named(&format!("fetch #{n}"), fetch_status(session.clone(), url));
+        tasks.push((seconds, fetch));
     }
 
     let mut results: FuturesUnordered<_> = tasks.iter_mut().map(|(_, task)| task).collect();

@@ -5,11 +5,12 @@
 //! result as it finishes, and `len` counts the tasks still in the set. For
 //! `ALL_COMPLETED` we join until the set is empty, so nothing is pending.
 //! A task's result is two layers: the `JoinError` (it panicked or was
-//! aborted) around the request's own `Result`.
+//! aborted) around the request's own `Result`. The tasks are named
+//! `fetch #1` and `fetch #2` for tokio-console (`--console`).
 //!
 //! Run: cargo run -p chapter04 -- 4.10
 
-use shared_util::{Ctx, async_timed};
+use shared_util::{Ctx, async_timed, spawn_named_in};
 use tokio::task::JoinSet;
 
 use crate::session::{Session, fetch_status};
@@ -17,8 +18,9 @@ use crate::session::{Session, fetch_status};
 #[async_timed]
 async fn main(session: Session, url: String) -> anyhow::Result<()> {
     let mut fetchers = JoinSet::new();
-    fetchers.spawn(fetch_status(session.clone(), url.clone()));
-    fetchers.spawn(fetch_status(session, url));
+    let first = fetch_status(session.clone(), url.clone());
+    spawn_named_in(&mut fetchers, "fetch #1", first);
+    spawn_named_in(&mut fetchers, "fetch #2", fetch_status(session, url));
 
     let mut done = Vec::new();
     while let Some(finished) = fetchers.join_next().await {

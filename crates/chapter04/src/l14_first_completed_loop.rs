@@ -4,11 +4,12 @@
 //! task to finish, takes any others already done, and reports what is done
 //! and what is still pending. The book's three requests are equally quick;
 //! ours take 1, 2 and 3 s (`/delay/{ms}`, times `--scale`) so each round
-//! finds one done, and `--timeline` shows the three overlapping.
+//! finds one done, and `--timeline` shows the three overlapping, as does
+//! tokio-console (`--console`: the tasks `fetch #1`, `#2`, `#3`).
 //!
 //! Run: cargo run -p chapter04 -- 4.14 --timeline
 
-use shared_util::{Ctx, async_timed};
+use shared_util::{Ctx, async_timed, spawn_named_in};
 use tokio::task::JoinSet;
 
 use crate::session::{Session, fetch_status};
@@ -16,8 +17,9 @@ use crate::session::{Session, fetch_status};
 #[async_timed]
 async fn main(session: Session, urls: Vec<String>) -> anyhow::Result<()> {
     let mut pending = JoinSet::new();
-    for url in urls {
-        pending.spawn(fetch_status(session.clone(), url));
+    for (n, url) in (1..).zip(urls) {
+        let fetch = fetch_status(session.clone(), url);
+        spawn_named_in(&mut pending, &format!("fetch #{n}"), fetch);
     }
 
     while !pending.is_empty() {

@@ -7,8 +7,8 @@ use crate::BIN;
 
 #[test]
 fn list_json_names_every_registered_listing() {
-    let ids = assert_lists_every_listing(BIN, 99, ["99.1", "99.2", "99.3", "99.4", "99.5"]);
-    assert_eq!(ids.len(), 5);
+    let ids = assert_lists_every_listing(BIN, 99, ["99.1", "99.2", "99.3", "99.4", "99.5", "99.6"]);
+    assert_eq!(ids.len(), 6);
 }
 
 #[test]
@@ -39,12 +39,13 @@ fn an_unknown_id_exits_2_with_the_valid_ids_and_a_suggestion() {
     );
     assert!(
         run.stderr
-            .contains("the chapter's listings run from 99.1 to 99.5"),
+            .contains("the chapter's listings run from 99.1 to 99.6"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("valid ids: 99.1 99.2 99.3 99.4 99.5"),
+        run.stderr
+            .contains("valid ids: 99.1 99.2 99.3 99.4 99.5 99.6"),
         "{}",
         run.stderr
     );
@@ -158,11 +159,11 @@ fn all_runs_every_listing_and_counts_them() {
     );
     assert!(
         run.stdout
-            .contains("ran 5 listing(s) of chapter 99: 5 ok, 0 failed"),
+            .contains("ran 6 listing(s) of chapter 99: 6 ok, 0 failed"),
         "{}",
         run.stdout
     );
-    for id in ["99.1", "99.2", "99.3", "99.4", "99.5"] {
+    for id in ["99.1", "99.2", "99.3", "99.4", "99.5", "99.6"] {
         assert!(
             run.stdout.contains(&format!("=== Listing {id} — ")),
             "{}",
@@ -178,7 +179,7 @@ fn walk_without_pausing_runs_the_whole_chapter() {
     let run = run_bin(BIN, &["walk", "--no-pause", "--count", "1000000"], "");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("end of chapter 99."));
-    assert_eq!(run.stdout.matches("── output of ").count(), 5);
+    assert_eq!(run.stdout.matches("── output of ").count(), 6);
 }
 
 #[test]
@@ -670,4 +671,22 @@ fn a_scaling_set_grows_to_the_cpus_and_pins_each_row() {
         "{}",
         list.stdout
     );
+}
+
+#[cfg(not(feature = "console"))]
+#[test]
+fn console_without_its_feature_is_a_usage_error_naming_the_rebuild() {
+    for args in [
+        &["99.6", "--console"][..],
+        &["all", "--console-port", "6669"],
+    ] {
+        let run = run_bin(BIN, args, "");
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        let command = format!(
+            "`cargo run -p chapter99 --features console -- {}`",
+            args.join(" ")
+        );
+        assert!(run.stderr.contains(&command), "{}", run.stderr);
+    }
 }

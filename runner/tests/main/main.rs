@@ -3,6 +3,8 @@
 //! the `fixture` binary) rather than against every chapter.
 
 mod cli;
+#[cfg(feature = "console")]
+mod console;
 
 /// The fixture chapter's binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_fixture");
