@@ -52,6 +52,10 @@ struct Shared {
     default_now: Arc<AtomicBool>,
     /// The last SIGINT/SIGTERM number delivered, 0 for none since asked.
     last: Arc<AtomicUsize>,
+    /// The last SIGINT/SIGTERM a listing handled (it came while one did),
+    /// 0 for none since asked: what [`take_user_signal`] reports. A signal
+    /// nobody handled is the cleanup thread's, which ends the process.
+    handled: AtomicUsize,
     /// Signals [`raise_own`] sent that the cleanup thread has yet to see:
     /// it reads deliveries after the fact, when the listing that handled
     /// its own signal may be gone, and must not end the run for them.
@@ -75,6 +79,7 @@ fn shared() -> &'static Shared {
             state: Mutex::new(State::default()),
             default_now: Arc::new(AtomicBool::new(true)),
             last: Arc::new(AtomicUsize::new(0)),
+            handled: AtomicUsize::new(0),
             own_unseen: AtomicUsize::new(0),
             delivered: Arc::new(AtomicBool::new(false)),
         };
@@ -131,11 +136,7 @@ fn cleanup_then_default(number: i32) {
     ));
     let shared = shared();
     let state = lock();
-    if !shared.delivered.swap(false, Ordering::SeqCst) {
-        // Taken by a listing that was handling signals when it came (or by
-        // this thread, for an earlier signal of the same burst).
-        return;
-    }
+    let delivered = shared.delivered.swap(false, Ordering::SeqCst);
     let own = &shared.own_unseen;
     if own
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -143,8 +144,17 @@ fn cleanup_then_default(number: i32) {
     {
         return; // a demo's own signal, handled when it came
     }
-    if state.handlers > 0 || (state.temporary.is_empty() && state.notes.is_empty()) {
-        return; // a listing handles it, or the handler already ended us
+    if !delivered {
+        // Taken by a listing that was handling signals when it came (or by
+        // this thread, for an earlier signal of the same burst).
+        return;
+    }
+    if state.handlers > 0 {
+        shared.handled.store(number as usize, Ordering::SeqCst);
+        return; // a listing handles it
+    }
+    if state.temporary.is_empty() && state.notes.is_empty() {
+        return; // the handler already ended us
     }
     if !state.notes.is_empty() {
         let name = Signal::try_from(number).map_or("a signal", Signal::as_str);
@@ -196,7 +206,13 @@ impl Drop for Handling {
 /// delivery the cleanup thread has not reached yet came while a listing
 /// handled signals, so it is taken now and the thread will skip it.
 fn release() {
-    shared().delivered.store(false, Ordering::SeqCst);
+    let shared = shared();
+    if shared.delivered.swap(false, Ordering::SeqCst) {
+        let number = shared.last.load(Ordering::SeqCst);
+        if number != 0 {
+            shared.handled.store(number, Ordering::SeqCst);
+        }
+    }
 }
 
 /// SIGINT and SIGTERM for a server listing that runs until one of them:
@@ -331,13 +347,32 @@ pub fn raise_own(signal: Signal) -> nix::Result<()> {
         shared.own_unseen.fetch_sub(1, Ordering::SeqCst);
     }
     last.store(before, Ordering::SeqCst);
+    // Wait (briefly, bounded) for the cleanup thread to read this delivery:
+    // a user's signal that came before it was read would be merged with it
+    // (pending deliveries of one signal are one) and go unseen.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while shared.own_unseen.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     raised
 }
 
-/// The SIGINT or SIGTERM that arrived since the last call (not counting
-/// [`raise_own`]), and forgets it.
+/// The SIGINT or SIGTERM a listing handled since the last call (not
+/// counting [`raise_own`]), and forgets it. One that came while no
+/// listing handled signals is not reported: the cleanup thread ends the
+/// process with it (asking here first would race with that thread).
 pub fn take_user_signal() -> Option<Signal> {
-    let number = SHARED.get()?.last.swap(0, Ordering::SeqCst);
+    let shared = SHARED.get()?;
+    {
+        // Asked while a listing still handles signals: a delivery the
+        // cleanup thread has not reached is that listing's.
+        let state = lock();
+        if state.handlers > 0 {
+            release();
+        }
+    }
+    shared.last.store(0, Ordering::SeqCst);
+    let number = shared.handled.swap(0, Ordering::SeqCst);
     // 0, "none", is no signal's number.
     Signal::try_from(i32::try_from(number).ok()?).ok()
 }
