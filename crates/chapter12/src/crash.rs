@@ -39,7 +39,7 @@ pub fn lines(exe: &Path) -> anyhow::Result<Vec<String>> {
     let redis = runtime.block_on(on_redis())?;
     Ok(vec![
         format!(
-            "a SIGKILL of the app after {} of {ORDERS} orders were placed (orders of 0-{:.1} s):",
+            "a SIGKILL of the app once at least {} of {ORDERS} orders were placed (orders of 0-{:.1} s):",
             ORDERS / 3,
             4.0 * SCALE
         ),
