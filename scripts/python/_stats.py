@@ -26,12 +26,28 @@ def _write_stats() -> None:
 atexit.register(_write_stats)
 
 
+def report_work(count: int, unit: str, elapsed_s: float) -> None:
+    """Under `compare` (RCT_COMPARE_WORK), record how many units of work
+    (`orders`) the measured phase did and how long it took, as a Rust
+    listing's `report_work` does, so the row gets a rate (orders/s)."""
+    path = os.environ.get("RCT_COMPARE_WORK")
+    if not path:
+        return
+    with open(path, "w", encoding="ascii") as out:
+        out.write(f"{count} {int(elapsed_s * 1_000_000)} {unit} -\n")
+
+
 def _end_with_compare() -> None:
     """Under `compare` (RCT_COMPARE_CHILD), ask Linux for SIGTERM when the
     parent dies, as the Rust children do, so a killed `compare` leaves no
     Python server running."""
-    if not os.environ.get("RCT_COMPARE_CHILD"):
-        return
+    if os.environ.get("RCT_COMPARE_CHILD"):
+        end_with_parent()
+
+
+def end_with_parent() -> None:
+    """Ask Linux for SIGTERM when this process's parent dies (a worker
+    started by a script ends with it, however the script ends)."""
     try:
         import ctypes
         import signal

@@ -63,9 +63,10 @@ pub static CHAPTER: Chapter = Chapter {
         about: "orders/s through 12.3's in-memory queue and 12.11's Redis stream (5 worker tasks vs 5 worker processes), orders of 0-0.4 ms; then what each loses when the app is SIGKILLed",
         entries: &["12.3", "12.11"],
         flags: &["--demo", "--scale", "0.0001", "--requests", "5000"],
-        python: &[],
+        // Its defaults are the flags above: 5000 orders, --scale 0.0001, 5 workers.
+        python: &["broker_orders.py --redis-url {redis}"],
         load: &[],
-        python_flags: &[],
+        python_flags: &["--requests", "--scale"],
         goal: "",
         after: Some(crash::lines),
         scaling: None,

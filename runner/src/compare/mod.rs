@@ -36,6 +36,7 @@ pub use child::{CHILD_ENV, STATS_ENV, WORK_ENV, end_with_compare, report_work, w
 pub use plan::{Plan, Row};
 pub use stats::{Results, Sample, Summary};
 
+use shared_util::demo::broker::DemoRedis;
 use shared_util::demo::database::DemoDatabase;
 use shared_util::demo::server::{DemoConfig, DemoServer};
 
@@ -253,6 +254,14 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     } else {
         None
     };
+    // And one demo broker (a throwaway redis-server) for the Python rows
+    // that ask for `{redis}`; the Rust listings start their own.
+    let wants_redis = python.is_some() && python_specs.iter().any(|p| p.contains("{redis}"));
+    let demo_redis = if wants_redis {
+        Some(DemoRedis::start().map_err(Failure::Listing)?)
+    } else {
+        None
+    };
     let has_python = python.is_some();
     if let Some(grown) = &grown {
         for (row, (_, family, threads)) in listings.iter_mut().zip(&grown.rust) {
@@ -262,12 +271,12 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
         }
     }
     if let Some((_, python)) = python {
-        let mut rows = python::python_rows(
-            &python,
-            &python_specs,
-            demo_url.as_deref(),
-            database_url.as_deref(),
-        );
+        let fill = python::Fill {
+            demo: demo_url.as_deref(),
+            database: database_url.as_deref(),
+            redis: demo_redis.as_ref().map(DemoRedis::url),
+        };
+        let mut rows = python::python_rows(&python, &python_specs, &fill);
         if let Some(grown) = &grown {
             for (row, (_, family, threads)) in rows.iter_mut().zip(&grown.python) {
                 row.family = family.clone();
@@ -365,6 +374,7 @@ pub(crate) fn command(chapter: &Chapter, cli: &CompareArgs) -> Result<(), Failur
     }
     drop(demo_server);
     drop(demo_database);
+    drop(demo_redis);
     Ok(())
 }
 

@@ -18,8 +18,13 @@ pub fn python_dir() -> PathBuf {
 }
 
 /// The scripts that need a package from `requirements.txt` (aiohttp,
-/// asyncpg).
-const NEEDS_PACKAGES: &[&str] = &["requests_demo.py", "queries.py", "brands_server.py"];
+/// asyncpg, redis).
+const NEEDS_PACKAGES: &[&str] = &[
+    "requests_demo.py",
+    "queries.py",
+    "brands_server.py",
+    "broker_orders.py",
+];
 
 /// Flags that make any script need a package (`--uvloop`: uvloop).
 const FLAGS_NEEDING_PACKAGES: &[&str] = &["--uvloop"];
@@ -73,33 +78,45 @@ pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     }
 }
 
-/// Rows for a set's Python counterparts; `demo_url` replaces `{demo}`,
-/// `database_url` replaces `{database}`.
-pub fn python_rows(
-    python: &Path,
-    specs: &[&str],
-    demo_url: Option<&str>,
-    database_url: Option<&str>,
-) -> Vec<Row> {
+/// What a Python spec's placeholders stand for: `{demo}` the demo
+/// server's URL, `{database}` the demo database's, `{redis}` the demo
+/// broker's (each where `compare` started one).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fill<'a> {
+    /// The demo server's URL, for `{demo}`.
+    pub demo: Option<&'a str>,
+    /// The demo database's URL, for `{database}`.
+    pub database: Option<&'a str>,
+    /// The demo broker's URL, for `{redis}`.
+    pub redis: Option<&'a str>,
+}
+
+impl Fill<'_> {
+    /// `word` with its placeholders filled in (an address that refuses
+    /// connections where nothing was started, so the row fails clearly).
+    fn fill(&self, word: &str) -> String {
+        word.replace("{demo}", self.demo.unwrap_or("http://127.0.0.1:9"))
+            .replace(
+                "{database}",
+                self.database.unwrap_or("postgres://127.0.0.1:9/none"),
+            )
+            .replace("{redis}", self.redis.unwrap_or("redis://127.0.0.1:9"))
+    }
+}
+
+/// Rows for a set's Python counterparts, their placeholders filled in.
+pub fn python_rows(python: &Path, specs: &[&str], fill: &Fill<'_>) -> Vec<Row> {
     specs
         .iter()
         .map(|spec| {
-            let words: Vec<String> = spec
-                .split_whitespace()
-                .map(|w| {
-                    w.replace("{demo}", demo_url.unwrap_or("http://127.0.0.1:9"))
-                        .replace(
-                            "{database}",
-                            database_url.unwrap_or("postgres://127.0.0.1:9/none"),
-                        )
-                })
-                .collect();
+            let words: Vec<String> = spec.split_whitespace().map(|w| fill.fill(w)).collect();
             let script = python_dir().join(&words[0]);
             Row {
                 label: format!(
                     "python {}",
                     spec.replace("{demo}", "DEMO")
                         .replace("{database}", "DATABASE")
+                        .replace("{redis}", "REDIS")
                 ),
                 title: "the Python counterpart".to_owned(),
                 program: python.to_owned(),
@@ -130,8 +147,10 @@ mod tests {
         let rows = python_rows(
             Path::new("python3"),
             &["requests_demo.py --url {demo} --sequential"],
-            Some("http://127.0.0.1:1234/"),
-            None,
+            &Fill {
+                demo: Some("http://127.0.0.1:1234/"),
+                ..Fill::default()
+            },
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(
@@ -145,5 +164,21 @@ mod tests {
         );
         assert!(!rows[0].takes_flags);
         assert!(python_dir().join("requests_demo.py").exists());
+    }
+
+    #[test]
+    fn the_broker_placeholder_is_filled_and_named() {
+        let rows = python_rows(
+            Path::new("python3"),
+            &["broker_orders.py --redis-url {redis}"],
+            &Fill {
+                redis: Some("redis://127.0.0.1:6380"),
+                ..Fill::default()
+            },
+        );
+        assert_eq!(rows[0].label, "python broker_orders.py --redis-url REDIS");
+        assert_eq!(rows[0].args[1..], ["--redis-url", "redis://127.0.0.1:6380"]);
+        assert!(needs_packages("broker_orders.py --redis-url {redis}"));
+        assert!(python_dir().join("broker_orders.py").exists());
     }
 }

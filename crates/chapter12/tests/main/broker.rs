@@ -173,6 +173,57 @@ fn a_bad_redis_url_is_a_usage_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(has_redis, has_python, has_python_venv)),
+    ignore = "needs redis-server, python3 and its packages: apt install redis-server python3, then scripts/python/setup.sh"
+)]
+fn compare_broker_python_row_processes_every_order_through_redis() {
+    // The Python counterpart (aiohttp, redis.asyncio, five worker
+    // processes) on a demo broker `compare` starts for it: it too is
+    // rated by the orders it processed, and it and its workers are gone
+    // with the run.
+    let run = run_clean(
+        "compare-broker-python",
+        &[
+            "compare",
+            "broker",
+            "--python",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--json",
+            "--",
+            "--requests",
+            "40",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = json["listings"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{}", run.stdout);
+    let python = &rows[2];
+    assert!(
+        python["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("python broker_orders.py"),
+        "{python}"
+    );
+    assert!(
+        python["args"]
+            .as_array()
+            .unwrap()
+            .ends_with(&[serde_json::json!("--requests"), serde_json::json!("40")]),
+        "{python}"
+    );
+    for row in rows {
+        assert_eq!(row["runs"][0]["work"], 40, "{row}");
+        assert!(row["rate_per_s"].as_f64().unwrap() > 0.0, "{row}");
+    }
+}
+
+#[test]
 #[cfg_attr(not(has_redis), ignore = "redis-server not found: apt install redis-server")]
 fn compare_broker_rates_both_queues_by_the_orders_they_processed() {
     require(Tool::Redis);
