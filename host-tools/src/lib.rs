@@ -20,6 +20,10 @@
 //!   changes, so installing the tool brings its tests back on the next
 //!   `cargo test`.
 //!
+//! One prerequisite is no program: the packages of the Python rows in
+//! `scripts/python/.venv`, which [`python_venv_build_script`] probes the
+//! same way (`cfg(has_python_venv)`).
+//!
 //! Under CI (`CI` set) nothing is ignored: a missing tool makes its tests
 //! fail with the install command, and `.ci/run` installs every tool first.
 //!
@@ -320,6 +324,32 @@ pub fn build_script(tools: &[Tool]) {
     }
 }
 
+/// The reason a test that runs a Python row's packages gives when it is
+/// ignored (`#[cfg_attr(not(has_python_venv), ignore = "...")]`).
+pub const PYTHON_VENV_REASON: &str =
+    "scripts/python/.venv lacks the Python rows' packages: bash scripts/python/setup.sh";
+
+/// For a crate's `build.rs`: sets `cfg(has_python_venv)` where
+/// `scripts/python/.venv` (made by `scripts/python/setup.sh`, from PyPI)
+/// imports every module of `imports`, and always under CI, where
+/// `.ci/run` makes it. The script runs again when anything under
+/// `scripts/python` changes, so making the venv brings the tests back.
+pub fn python_venv_build_script(imports: &[&str]) {
+    println!("cargo::rustc-check-cfg=cfg(has_python_venv)");
+    println!("cargo::rerun-if-env-changed=CI");
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python");
+    println!("cargo::rerun-if-changed={}", scripts.display());
+    let ready = std::process::Command::new(scripts.join(".venv/bin/python3"))
+        .args(["-c", &format!("import {}", imports.join(", "))])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if ready || std::env::var_os("CI").is_some() {
+        println!("cargo::rustc-cfg=has_python_venv");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,7 +374,8 @@ mod tests {
     }
 
     /// Every `cfg_attr(not(has_KEY), ignore = "...")` in the workspace's
-    /// tests gives its tool's [`Tool::ignore_reason`], word for word.
+    /// tests gives its tool's [`Tool::ignore_reason`] (or, for the venv,
+    /// [`PYTHON_VENV_REASON`]), word for word.
     #[test]
     fn every_ignored_test_gives_its_tools_reason() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -378,11 +409,14 @@ mod tests {
                 let condition = &text[attr..at];
                 let rest = &text[at + "ignore = \"".len()..];
                 let reason = &rest[..rest.find('"').unwrap()];
-                let tool = Tool::ALL
+                let expected = Tool::ALL
                     .into_iter()
-                    .find(|t| condition.contains(&format!("not(has_{})", t.key())))
+                    .map(|t| (t.key(), t.ignore_reason()))
+                    .chain([("python_venv", PYTHON_VENV_REASON)])
+                    .find(|(key, _)| condition.contains(&format!("not(has_{key})")))
+                    .map(|(_, reason)| reason)
                     .unwrap_or_else(|| panic!("{}: no tool in {condition}", file.display()));
-                assert_eq!(reason, tool.ignore_reason(), "in {}", file.display());
+                assert_eq!(reason, expected, "in {}", file.display());
                 seen += 1;
             }
         }

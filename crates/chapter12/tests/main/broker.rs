@@ -173,9 +173,11 @@ fn a_bad_redis_url_is_a_usage_error() {
 }
 
 #[test]
+#[cfg_attr(not(has_redis), ignore = "redis-server not found: apt install redis-server")]
+#[cfg_attr(all(has_redis, not(has_python)), ignore = "python3 not found: apt install python3")]
 #[cfg_attr(
-    not(all(has_redis, has_python, has_python_venv)),
-    ignore = "needs redis-server, python3 and its packages: apt install redis-server python3, then scripts/python/setup.sh"
+    all(has_redis, has_python, not(has_python_venv)),
+    ignore = "scripts/python/.venv lacks the Python rows' packages: bash scripts/python/setup.sh"
 )]
 fn compare_broker_python_row_processes_every_order_through_redis() {
     // The Python counterpart (aiohttp, redis.asyncio, five worker
