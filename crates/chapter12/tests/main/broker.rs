@@ -184,26 +184,8 @@ fn compare_broker_python_row_processes_every_order_through_redis() {
     // processes) on a demo broker `compare` starts for it: it too is
     // rated by the orders it processed, and it and its workers are gone
     // with the run.
-    let run = run_clean(
-        "compare-broker-python",
-        &[
-            "compare",
-            "broker",
-            "--python",
-            "--runs",
-            "1",
-            "--warmup",
-            "0",
-            "--json",
-            "--",
-            "--requests",
-            "40",
-        ],
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = json["listings"].as_array().unwrap();
-    assert_eq!(rows.len(), 3, "{}", run.stdout);
+    let rows = compare_broker_rows("compare-broker-python", &["--python"]);
+    assert_eq!(rows.len(), 3, "{rows:?}");
     let python = &rows[2];
     assert!(
         python["label"]
@@ -219,41 +201,41 @@ fn compare_broker_python_row_processes_every_order_through_redis() {
             .ends_with(&[serde_json::json!("--requests"), serde_json::json!("40")]),
         "{python}"
     );
-    for row in rows {
+}
+
+/// `compare broker EXTRA --runs 1 --json -- --requests 40`, clean after
+/// it: its rows, each of which counted all 40 orders processed and has a
+/// rate.
+fn compare_broker_rows(name: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["compare", "broker"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[
+        "--runs",
+        "1",
+        "--warmup",
+        "0",
+        "--json",
+        "--",
+        "--requests",
+        "40",
+    ]);
+    let run = run_clean(name, &args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = json["listings"].as_array().unwrap().clone();
+    for row in &rows {
         assert_eq!(row["runs"][0]["work"], 40, "{row}");
         assert!(row["rate_per_s"].as_f64().unwrap() > 0.0, "{row}");
     }
+    rows
 }
 
 #[test]
 #[cfg_attr(not(has_redis), ignore = "redis-server not found: apt install redis-server")]
 fn compare_broker_rates_both_queues_by_the_orders_they_processed() {
-    require(Tool::Redis);
-    let run = run_bin(
-        BIN,
-        &[
-            "compare",
-            "broker",
-            "--runs",
-            "1",
-            "--warmup",
-            "0",
-            "--json",
-            "--",
-            "--requests",
-            "40",
-        ],
-        "",
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = json["listings"].as_array().unwrap();
+    // Each run counts its own orders: all 40 processed.
+    let rows = compare_broker_rows("compare-broker", &[]);
     assert_eq!(rows.len(), 2);
-    for row in rows {
-        // Each run counted its own orders: all 40 processed.
-        assert_eq!(row["runs"][0]["work"], 40, "{row}");
-        assert!(row["rate_per_s"].as_f64().unwrap() > 0.0, "{row}");
-    }
     // The table, then the crash: the in-memory queue loses what it held,
     // the stream nothing.
     let run = run_bin(
