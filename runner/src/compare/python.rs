@@ -38,12 +38,14 @@ fn needs_packages(spec: &str) -> bool {
 }
 
 /// The Python to run `specs` with: the project's venv when it exists;
-/// otherwise `python3` from the PATH, after making the venv with
-/// `scripts/python/setup.sh` first when a script needs a package (it
-/// installs the pinned aiohttp); `None` without any python3.
+/// otherwise `python3` from the PATH. When a script needs a package and
+/// the venv is missing, or was made before a package joined
+/// `requirements.txt` (it cannot import one), `scripts/python/setup.sh`
+/// makes or completes it first. `None` without any python3.
 pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     let venv = python_dir().join(".venv/bin/python3");
-    if venv.exists() {
+    let needs = specs.iter().any(|spec| needs_packages(spec));
+    if venv.exists() && (!needs || imports_requirements(&venv)) {
         return Some(venv);
     }
     let found = Command::new("python3")
@@ -55,12 +57,12 @@ pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
     if !found {
         return None;
     }
-    if !specs.iter().any(|spec| needs_packages(spec)) {
+    if !needs {
         return Some(PathBuf::from("python3"));
     }
     let setup = python_dir().join("setup.sh");
     eprintln!(
-        "setting up the Python side once: {} (a venv with the pinned requirements)",
+        "setting up the Python side: {} (a venv with the pinned requirements)",
         setup.display()
     );
     let made = Command::new("bash")
@@ -76,6 +78,31 @@ pub fn python_interpreter(specs: &[&str]) -> Option<PathBuf> {
         );
         Some(PathBuf::from("python3"))
     }
+}
+
+/// The modules `requirements.txt` pins (`aiohttp==3.14.5` -> `aiohttp`;
+/// each package's module has its name).
+fn required_modules() -> Vec<String> {
+    std::fs::read_to_string(python_dir().join("requirements.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split(['=', '<', '>', ' ']).next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether `python` imports every module `requirements.txt` pins.
+fn imports_requirements(python: &Path) -> bool {
+    let modules = required_modules();
+    modules.is_empty()
+        || Command::new(python)
+            .args(["-c", &format!("import {}", modules.join(", "))])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
 }
 
 /// What a Python spec's placeholders stand for: `{demo}` the demo
@@ -164,6 +191,15 @@ mod tests {
         );
         assert!(!rows[0].takes_flags);
         assert!(python_dir().join("requests_demo.py").exists());
+    }
+
+    #[test]
+    fn the_pinned_requirements_are_read_as_module_names() {
+        let modules = required_modules();
+        for module in ["aiohttp", "asyncpg", "redis", "uvloop"] {
+            assert!(modules.iter().any(|m| m == module), "{modules:?}");
+        }
+        assert!(modules.iter().all(|m| !m.contains('=')), "{modules:?}");
     }
 
     #[test]
